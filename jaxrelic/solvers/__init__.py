@@ -1,0 +1,8 @@
+"""Boltzmann solvers: integrated number-density networks (and, per model, momentum-dependent ones)."""
+
+from .analytic import GriestSeckel as GriestSeckel
+from .analytic import kolb_turner as kolb_turner
+from .network import AbstractNetworkModel as AbstractNetworkModel
+from .network import NetworkRates as NetworkRates
+from .network import RelicResult as RelicResult
+from .network import solve_network as solve_network
