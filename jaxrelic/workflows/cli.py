@@ -1,0 +1,134 @@
+"""Command-line interface: ``jaxrelic relic MODEL``, ``jaxrelic models``, ``jaxrelic demo``.
+
+User errors (unknown parameter, value out of range, NaN, bad syntax) exit
+with code 2 and one line naming the parameter and its allowed range.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .registry import MODELS, ParameterError, resolve_parameters
+
+__all__ = ["main"]
+
+
+class _UserError(Exception):
+    pass
+
+
+def _parse_sets(items) -> dict:
+    given = {}
+    for item in items or []:
+        if "=" not in item:
+            raise _UserError(f"--set expects NAME=VALUE, got {item!r}")
+        name, value = item.split("=", 1)
+        given[name.strip()] = value.strip()
+    return given
+
+
+def _spec(name: str):
+    if name not in MODELS:
+        raise _UserError(f"unknown model {name!r}; available: {', '.join(MODELS)}")
+    return MODELS[name]()
+
+
+def _json_default(o):
+    if isinstance(o, complex):
+        return {"real": o.real, "imag": o.imag}
+    return str(o)
+
+
+def _cmd_relic(args) -> int:
+    spec = _spec(args.model)
+    params = resolve_parameters(spec, _parse_sets(args.set))
+    out = spec.run(params)
+    if args.plot:
+        if spec.plot is None:
+            raise _UserError(f"model {spec.name} has no plot")
+        spec.plot(out, args.plot)
+        out["plot"] = args.plot
+    public = {k: v for k, v in out.items() if not k.startswith("_")}
+    if args.json:
+        print(json.dumps(public, indent=2, default=_json_default))
+    else:
+        for k, v in public.items():
+            if k == "parameters":
+                print("parameters: " + ", ".join(f"{a}={b}" for a, b in v.items()))
+            else:
+                print(f"{k}: {v}")
+    return 0 if out.get("status_code", 0) == 0 else 1
+
+
+def _cmd_models(args) -> int:
+    specs = [MODELS[n]() for n in MODELS]
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    s.name: {
+                        "description": s.description,
+                        "parameters": {
+                            p.name: {
+                                "unit": p.unit,
+                                "default": p.default,
+                                "allowed": p.range_text(),
+                                "description": p.description,
+                            }
+                            for p in s.parameters
+                        },
+                    }
+                    for s in specs
+                },
+                indent=2,
+                default=_json_default,
+            )
+        )
+        return 0
+    for s in specs:
+        print(f"{s.name}: {s.description}")
+        for p in s.parameters:
+            print(f"  {p.name:<16} default {str(p.default):<10} allowed {p.range_text():<28} {p.description}")
+    return 0
+
+
+def _cmd_demo(args) -> int:
+    from .demo import run_demo
+
+    run_demo(args.out, quick=args.quick)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="jaxrelic", description="Differentiable relic-density solvers in JAX.")
+    sub = ap.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("relic", help="relic abundance of one model point")
+    r.add_argument("model", help="model name (see `jaxrelic models`)")
+    r.add_argument("--set", action="append", metavar="NAME=VALUE", help="parameter value (repeatable)")
+    r.add_argument("--json", action="store_true", help="print a JSON object")
+    r.add_argument("--plot", metavar="FILE", help="write a plot (PNG/PDF)")
+    r.set_defaults(func=_cmd_relic)
+    m = sub.add_parser("models", help="list models, parameters, units, defaults, ranges")
+    m.add_argument("--json", action="store_true")
+    m.set_defaults(func=_cmd_models)
+    d = sub.add_parser("demo", help="run the built-in benchmarks, write a summary and plots")
+    d.add_argument("--out", default="jaxrelic_demo", help="output folder")
+    d.add_argument("--quick", action="store_true", help="fewer points")
+    d.set_defaults(func=_cmd_demo)
+    return ap
+
+
+def main(argv=None) -> int:
+    ap = build_parser()
+    args = ap.parse_args(argv)
+    try:
+        return args.func(args)
+    except (ParameterError, _UserError) as e:
+        print(f"jaxrelic: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
