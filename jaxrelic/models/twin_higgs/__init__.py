@@ -1,0 +1,38 @@
+"""Twin-neutrino dark matter in the fraternal twin Higgs (arXiv:1805.12139).
+
+Model point (:class:`TwinHiggs`), matrix elements and cross sections of the
+processes A, C_A, C_S and S (:mod:`.processes`), and twin-tau / twin-photon
+decay widths (:mod:`.widths`).  Physics reference: ``twin_coscattering.md``
+§2-3; derivations and checks: ``docs/physics/twin_processes.md``.
+"""
+
+from .model import TwinHiggs as TwinHiggs
+from .processes import (
+    msq_A as msq_A,
+    msq_CA as msq_CA,
+    msq_CS as msq_CS,
+    msq_S as msq_S,
+    s_threshold_A as s_threshold_A,
+    s_threshold_CA as s_threshold_CA,
+    s_threshold_CS as s_threshold_CS,
+    s_threshold_S as s_threshold_S,
+    sigma_A as sigma_A,
+    sigma_CA as sigma_CA,
+    sigma_CS as sigma_CS,
+    sigma_CS_closed_form as sigma_CS_closed_form,
+    sigma_S as sigma_S,
+    sigma_v_swave_A as sigma_v_swave_A,
+    sigma_v_swave_CS as sigma_v_swave_CS,
+)
+from .widths import (
+    LEPTONS as LEPTONS,
+    msq_D as msq_D,
+    msq_two_body as msq_two_body,
+    width_3body as width_3body,
+    width_3body_channel as width_3body_channel,
+    width_D as width_D,
+    width_gamma_hat as width_gamma_hat,
+    width_tau as width_tau,
+    width_two_body as width_two_body,
+    width_vector_to_ff as width_vector_to_ff,
+)
