@@ -1,0 +1,471 @@
+r"""Freeze-in cogenesis model point: couplings, masses, cosmology and switches.
+
+Model of P. Asadi, M. Moore, D. E. Morrissey, M. Shamma, *Genesis of Baryon and
+Dark Matter Asymmetries through Ultraviolet Scattering Freeze-in*,
+arXiv:2505.22710 (talk: M. Shamma, Dark Interactions 2024).  Two heavy Majorana
+neutrinos N_{1,2} connect one SM lepton doublet L and the Higgs H to a dark
+Dirac fermion χ and a complex scalar φ (reference ``freezein_cogenesis.md``
+E2.1, two-component notation):
+
+    −𝓛 ⊃ y_i (L·H) N_i + λ_i (χ φ*) N_i + ½ M_i N_i N_i + κ φ χ η + h.c.
+
+The SM bath reheats to T_RH < M_1; the dark sector (χ, φ, η) is populated by
+2→2 freeze-in scatterings through off-shell N_i and thermalises at T' = ξ T.
+
+This module also re-derives, with exact rational arithmetic, the chemical-
+potential coefficients that close the asymmetry equations: the SM spectator
+coefficient c_ℓH (reference §7.1, E7.1) and the dark coefficient c_b together
+with the dark energy dof g'_* (§6.3, §7.2, E7.2).  Derivations and checks:
+``docs/physics/cogenesis_derivation.md``.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import warnings
+from fractions import Fraction
+from typing import NamedTuple
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import Array
+
+from ..._x64 import check_x64
+
+__all__ = [
+    "Cogenesis",
+    "DARK_SECTORS",
+    "FLAVOUR_REGIMES",
+    "PERTURBATIVE_COUPLING",
+    "SpectatorCoefficients",
+    "DarkCoefficients",
+    "spectator_coefficients",
+    "dark_coefficients",
+]
+
+#: Perturbativity bound on |y_i|, |λ_i| and κ: √(4π) (tree-level partial-wave
+#: unitarity of a Yukawa vertex, the customary "coupling ≤ √(4π)" bound).
+PERTURBATIVE_COUPLING = math.sqrt(4.0 * math.pi)
+
+_LEPTON_FLAVOURS = ("e", "mu", "tau")
+
+
+# ---------------------------------------------------------------------------
+# Exact chemical-equilibrium algebra (reference §7, re-derived)
+# ---------------------------------------------------------------------------
+
+
+def _solve_exact(rows, rhs):
+    """Gauss–Jordan elimination over the rationals (small dense systems)."""
+    n = len(rows)
+    m = [list(r) + [b] for r, b in zip(rows, rhs)]
+    for col in range(n):
+        piv = next(r for r in range(col, n) if m[r][col] != 0)
+        m[col], m[piv] = m[piv], m[col]
+        p = m[col][col]
+        m[col] = [v / p for v in m[col]]
+        for r in range(n):
+            if r != col and m[r][col] != 0:
+                f = m[r][col]
+                m[r] = [a - f * b for a, b in zip(m[r], m[col])]
+    return [m[r][n] for r in range(n)]
+
+
+class SpectatorCoefficients(NamedTuple):
+    """Exact SM chemical-equilibrium coefficients per unit Y_{Δα} (reference §7.1).
+
+    Attributes
+    ----------
+    c_lH : Fraction
+        μ_a/T ≡ (μ_{L_α} + μ_H)/T = −c_ℓH G Y_{B−L} (E7.1), dimensionless.
+    lepton_doublet : Fraction
+        Y_{L_α} (both doublet components) / Y_{Δα}.
+    higgs : Fraction
+        Y_H (both components) / Y_{Δα}.
+    baryon : Fraction
+        Y_B / Y_{B−L} in this regime (28/79 with every Yukawa in equilibrium).
+    """
+
+    c_lH: Fraction
+    lepton_doublet: Fraction
+    higgs: Fraction
+    baryon: Fraction
+
+
+def spectator_coefficients(yukawa_equilibrium=("e", "mu", "tau"), coupled: str = "tau") -> SpectatorCoefficients:
+    """Solve the SM chemical-equilibrium system exactly (reference §7.1, E7.1).
+
+    Massless SM species with n − n̄ = g T² μ/6 (fermions) and g T² μ/3 (bosons)
+    per internal state.  Assumed in equilibrium: gauge interactions, all quark
+    Yukawas (μ_u = μ_Q + μ_H, μ_d = μ_Q − μ_H, flavour-universal μ_Q), QCD and
+    electroweak sphalerons (Σ_i (3μ_{Q_i} + μ_{L_i}) = 0), hypercharge
+    neutrality, and the charged-lepton Yukawas listed in
+    ``yukawa_equilibrium`` (μ_{e_i} = μ_{L_i} − μ_H); a right-handed lepton
+    whose Yukawa is out of equilibrium carries no asymmetry (μ_{e_i} = 0).
+    Conserved: Δ_i = B/3 − L_i, with Δ_coupled = 1 and the others 0 (only the
+    coupled flavour is changed by the N-mediated processes).
+
+    Parameters
+    ----------
+    yukawa_equilibrium : iterable of {"e", "mu", "tau"}
+        Charged-lepton flavours whose Yukawa interaction is in equilibrium.
+    coupled : {"e", "mu", "tau"}
+        The lepton flavour that couples to N_{1,2}.
+
+    Returns
+    -------
+    SpectatorCoefficients
+        Exact fractions; ``c_lH`` is the spectator coefficient of E7.1.
+    """
+    eq = set(yukawa_equilibrium)
+    if not eq <= set(_LEPTON_FLAVOURS) or coupled not in _LEPTON_FLAVOURS:
+        raise ValueError(
+            f"spectator_coefficients: flavours must be among {_LEPTON_FLAVOURS}, got "
+            f"yukawa_equilibrium={tuple(yukawa_equilibrium)!r}, coupled={coupled!r}"
+        )
+    ic = _LEPTON_FLAVOURS.index(coupled)
+    F = Fraction
+    # unknowns: 0 μ_Q, 1 μ_H, 2-4 μ_{L_i}, 5-7 μ_{e_i}   (units: T²/6 per state)
+    rows, rhs = [], []
+    # hypercharge: Σ_i [6·(1/6)μ_Q + 3·(2/3)μ_u − 3·(1/3)μ_d − 2·(1/2)μ_L − μ_e] + 2·2·(1/2)μ_H = 0
+    r = [F(0)] * 8
+    r[0] = F(3 * (1 + 2 - 1))
+    r[1] = F(3 * (2 + 1) + 2)
+    for i in range(3):
+        r[2 + i] -= 1
+        r[5 + i] -= 1
+    rows.append(r), rhs.append(F(0))
+    # electroweak sphaleron: Σ_i (3 μ_Q + μ_{L_i}) = 0
+    r = [F(0)] * 8
+    r[0] = F(9)
+    for i in range(3):
+        r[2 + i] = F(1)
+    rows.append(r), rhs.append(F(0))
+    for i, fl in enumerate(_LEPTON_FLAVOURS):
+        r = [F(0)] * 8
+        r[5 + i] = F(1)
+        if fl in eq:  # μ_e = μ_L − μ_H
+            r[2 + i], r[1] = F(-1), F(1)
+        rows.append(r), rhs.append(F(0))
+    # Δ_i = B/3 − L_i;  B = Σ_i (2μ_Q + μ_u + μ_d) = 12 μ_Q,  L_i = 2μ_{L_i} + μ_{e_i}
+    for i in range(3):
+        r = [F(0)] * 8
+        r[0], r[2 + i], r[5 + i] = F(4), F(-2), F(-1)
+        rows.append(r), rhs.append(F(1) if i == ic else F(0))
+    sol = _solve_exact(rows, rhs)
+    mu_q, mu_h, mu_l = sol[0], sol[1], sol[2 + ic]
+    return SpectatorCoefficients(
+        c_lH=-(mu_l + mu_h), lepton_doublet=2 * mu_l, higgs=4 * mu_h, baryon=12 * mu_q
+    )
+
+
+class DarkCoefficients(NamedTuple):
+    """Dark-sector thermodynamic coefficients (reference §6.3, §7.2).
+
+    Attributes
+    ----------
+    c_b : Fraction
+        μ_b/T' = c_b · 6 n_X/T'³ = c_b G Y_X/ξ³ (E7.2), μ_b ≡ μ_χ − μ_φ.
+    g_dark : Fraction
+        Energy dof g'_* of the relativistic dark sector (ρ' = π² g'_* T'⁴/30).
+    """
+
+    c_b: Fraction
+    g_dark: Fraction
+
+
+def dark_coefficients(dirac_chi: bool = False, sink: bool = True) -> DarkCoefficients:
+    """Solve the dark chemical-equilibrium constraints exactly (reference §7.2, E7.2).
+
+    Constraints: conserved dark hypercharge D = 0 (D_χ = D_φ = +1, D_η = −2) and,
+    with the sink κ φ χ η in equilibrium, μ_φ + μ_χ + μ_η = 0 (without the sink
+    η is absent).  X = n_Δχ − n_Δφ.
+
+    Parameters
+    ----------
+    dirac_chi : bool
+        χ with both helicities thermalised (g_χ = 4 per particle+antiparticle)
+        instead of the one Weyl helicity that couples to N (g_χ = 2).
+    sink : bool
+        Whether η and the sink reaction are in equilibrium.
+
+    Returns
+    -------
+    DarkCoefficients
+        ``c_b`` and ``g_dark`` as exact fractions.
+    """
+    F = Fraction
+    g_chi = F(2) if dirac_chi else F(1)  # helicity states of the χ particle
+    # asymmetry per state: n − n̄ = (T²/6) g μ (fermion), (T²/6) 2 μ (complex scalar)
+    if sink:
+        # μ_η = −μ_χ − μ_φ;  D: g_χ μ_χ + 2 μ_φ − 2 μ_η = 0  (μ_χ = 1)
+        mu_phi = -(g_chi + 2) / 4
+    else:
+        mu_phi = -g_chi / 2
+    n_x = g_chi - 2 * mu_phi  # (T²/6)-units
+    mu_b = 1 - mu_phi
+    c_b = mu_b / n_x  # μ_b/T' = c_b · 6 n_X / T'³
+    g_dark = F(7, 8) * 2 * g_chi + 2 + (F(7, 8) * 2 if sink else 0)
+    return DarkCoefficients(c_b=c_b, g_dark=g_dark)
+
+
+#: Named dark-sector options (reference §6.3 / §7.2 tables): name -> (dirac_chi, sink).
+DARK_SECTORS = {
+    "minimal": (False, True),
+    "dirac": (True, True),
+    "weyl_no_sink": (False, False),
+    "dirac_no_sink": (True, False),
+}
+
+#: Named SM flavour regimes (reference §7.1 table): name -> (Yukawas in eq., coupled flavour).
+FLAVOUR_REGIMES = {
+    "all": (("e", "mu", "tau"), "tau"),
+    "mu_tau:tau": (("mu", "tau"), "tau"),
+    "mu_tau:e": (("mu", "tau"), "e"),
+    "tau:tau": (("tau",), "tau"),
+    "tau:e": (("tau",), "e"),
+}
+
+
+# ---------------------------------------------------------------------------
+# Validation helpers
+# ---------------------------------------------------------------------------
+
+
+def _is_traced(*xs) -> bool:
+    return any(isinstance(x, jax.core.Tracer) for x in xs)
+
+
+def _check(name: str, value, bad, allowed: str):
+    """Raise ValueError (concrete) or attach ``eqx.error_if`` (traced) to ``value``."""
+    if _is_traced(value, bad):
+        return eqx.error_if(value, jnp.any(bad), f"Cogenesis: {name} outside the allowed range {allowed}")
+    if bool(np.any(np.asarray(bad))):
+        raise ValueError(f"Cogenesis: {name}={np.asarray(value)!r} outside the allowed range {allowed}")
+    return value
+
+
+def _user_stacklevel() -> int:
+    """``stacklevel`` pointing at the first frame outside this module and equinox (for warnings)."""
+    frame, level = sys._getframe(1), 1
+    while frame is not None and frame.f_globals.get("__name__", "").startswith((__name__, "equinox")):
+        frame, level = frame.f_back, level + 1
+    return level
+
+
+def _finite(x):
+    return jnp.isfinite(x) if _is_traced(x) else np.isfinite(np.asarray(x))
+
+
+# ---------------------------------------------------------------------------
+# The model
+# ---------------------------------------------------------------------------
+
+
+class Cogenesis(eqx.Module):
+    r"""A point of the freeze-in cogenesis model (arXiv:2505.22710; reference §2, E2.1).
+
+    Couplings are complex JAX arrays, so ``jax.vmap`` and ``jax.grad`` over
+    couplings, masses and the modelling coefficients work; the process
+    switches are static fields.
+
+    Parameters
+    ----------
+    y : array_like, complex, shape (2,)
+        Neutrino Yukawas y_i of y_i (L·H) N_i; |y_i| ≤ √(4π).
+    lam : array_like, complex, shape (2,)
+        Portal couplings λ_i of λ_i (χ φ*) N_i; |λ_i| ≤ √(4π).
+    M1, M2 : float
+        Heavy Majorana masses [GeV], 0 < M1 ≤ M2.
+    T_RH : float
+        Reheating temperature of the SM bath [GeV], 0 < T_RH < M1.  A warning
+        is issued for T_RH > M1/5: on-shell N_1 production (not part of this
+        scattering-only model, reference §2.4 and O1) is then not negligible.
+    xi_i : float
+        Initial dark-to-visible temperature ratio ξ(x=1) = T'/T ∈ [0, 1]
+        (0: strict SM-only reheating; the talk's benchmark uses 0.36).
+    m_chi, m_phi : float
+        Dark fermion and scalar masses [GeV], 0 < m_chi < m_phi (χ stable).
+        They only enter the late-time epoch; rates treat χ, φ as massless
+        (a warning is issued when m_phi > T_RH/10).
+    kappa : float
+        Sink coupling κ of κ φ χ η, 0 ≤ κ ≤ √(4π).
+    mixed : bool, static
+        Include the mixed (one SM + one dark initial particle) t-channel
+        crossings of §4.2(ii).  Default True.
+    nlo_dim5 : bool, static
+        Include the O(s²) term 2 Re(C_Lχ* E_Lχ) s²/(8π) of the dim-5 pair
+        channel (§4.4) in the CP-even pair rates and the energy transfer.
+        Default False (baseline).
+    washout : bool, static
+        Keep the wash-out and wash-in terms of E8.2–E8.3 (False: "source only").
+    dark_sector : {"minimal", "dirac", "weyl_no_sink", "dirac_no_sink"}
+        Named dark option setting the defaults of ``g_dark`` and ``c_b``
+        (5.5, 7/10 for "minimal"; see :func:`dark_coefficients`).
+    flavour_regime : {"all", "mu_tau:tau", "mu_tau:e", "tau:tau", "tau:e"}
+        Named SM regime setting the default of ``c_lH`` (257/711 for "all";
+        see :func:`spectator_coefficients`).
+    g_dark, c_b, c_lH : float, optional
+        Explicit values overriding the named options (positive).
+    """
+
+    y: Array
+    lam: Array
+    M1: Array
+    M2: Array
+    T_RH: Array
+    xi_i: Array
+    m_chi: Array
+    m_phi: Array
+    kappa: Array
+    g_dark: Array
+    c_lH: Array
+    c_b: Array
+    mixed: bool = eqx.field(static=True)
+    nlo_dim5: bool = eqx.field(static=True)
+    washout: bool = eqx.field(static=True)
+
+    def __init__(
+        self,
+        y,
+        lam,
+        M1,
+        M2,
+        T_RH,
+        xi_i=0.0,
+        m_chi=1.0,
+        m_phi=1.5,
+        kappa=1.0,
+        *,
+        mixed: bool = True,
+        nlo_dim5: bool = False,
+        washout: bool = True,
+        dark_sector: str = "minimal",
+        flavour_regime: str = "all",
+        g_dark=None,
+        c_b=None,
+        c_lH=None,
+    ):
+        check_x64()
+        if dark_sector not in DARK_SECTORS:
+            raise ValueError(f"Cogenesis: dark_sector must be one of {tuple(DARK_SECTORS)}, got {dark_sector!r}")
+        if flavour_regime not in FLAVOUR_REGIMES:
+            raise ValueError(
+                f"Cogenesis: flavour_regime must be one of {tuple(FLAVOUR_REGIMES)}, got {flavour_regime!r}"
+            )
+        dark = dark_coefficients(*DARK_SECTORS[dark_sector])
+        spec = spectator_coefficients(*FLAVOUR_REGIMES[flavour_regime])
+
+        c128 = lambda v: jnp.asarray(v, dtype=jnp.complex128)  # noqa: E731
+        f64 = lambda v: jnp.asarray(v, dtype=jnp.float64)  # noqa: E731
+        y, lam = c128(y), c128(lam)
+        for name, v in (("y", y), ("lam", lam)):
+            if v.shape != (2,):
+                raise ValueError(
+                    f"Cogenesis: {name} must have shape (2,) (one coupling per N_i), got {v.shape}; "
+                    "use jax.vmap over the constructor for batches."
+                )
+        scalars = {}
+        for name, v in (
+            ("M1", M1),
+            ("M2", M2),
+            ("T_RH", T_RH),
+            ("xi_i", xi_i),
+            ("m_chi", m_chi),
+            ("m_phi", m_phi),
+            ("kappa", kappa),
+            ("g_dark", dark.g_dark if g_dark is None else g_dark),
+            ("c_lH", spec.c_lH if c_lH is None else c_lH),
+            ("c_b", dark.c_b if c_b is None else c_b),
+        ):
+            if isinstance(v, Fraction):
+                v = float(v)
+            a = f64(v)
+            if a.shape != ():
+                raise ValueError(
+                    f"Cogenesis: {name} must be a scalar, got shape {a.shape}; "
+                    "use jax.vmap over the constructor for batches."
+                )
+            scalars[name] = a
+
+        g = PERTURBATIVE_COUPLING
+        ay, al = jnp.abs(y), jnp.abs(lam)
+        y = _check("|y_i|", y, ~_finite(ay) | (ay > g), f"[0, sqrt(4*pi) = {g:.4f}]")
+        lam = _check("|lam_i|", lam, ~_finite(al) | (al > g), f"[0, sqrt(4*pi) = {g:.4f}]")
+        s = scalars
+        for name in ("M1", "M2", "T_RH", "m_chi", "g_dark", "c_lH", "c_b"):
+            s[name] = _check(name, s[name], ~_finite(s[name]) | (s[name] <= 0.0), "(0, inf)")
+        s["M2"] = _check("M2", s["M2"], s["M2"] < s["M1"], "[M1, inf) (N1 is the lighter heavy neutrino)")
+        s["T_RH"] = _check(
+            "T_RH", s["T_RH"], s["T_RH"] >= s["M1"], "(0, M1): the heavy neutrinos must not be thermally produced"
+        )
+        s["xi_i"] = _check("xi_i", s["xi_i"], ~_finite(s["xi_i"]) | (s["xi_i"] < 0.0) | (s["xi_i"] > 1.0), "[0, 1]")
+        s["m_phi"] = _check(
+            "m_phi", s["m_phi"], ~_finite(s["m_phi"]) | (s["m_phi"] <= s["m_chi"]), "(m_chi, inf) (chi must be stable)"
+        )
+        s["kappa"] = _check(
+            "kappa", s["kappa"], ~_finite(s["kappa"]) | (s["kappa"] < 0.0) | (s["kappa"] > g), f"[0, {g:.4f}]"
+        )
+        if not _is_traced(s["T_RH"], s["M1"]) and float(s["T_RH"]) > float(s["M1"]) / 5.0:
+            warnings.warn(
+                f"Cogenesis: T_RH = {float(s['T_RH']):.4g} GeV > M1/5 = {float(s['M1']) / 5:.4g} GeV: on-shell N_1 "
+                "production by inverse decays is then not negligible and lies outside this scattering-only "
+                "model (reference §2.4, open point O1).",
+                stacklevel=_user_stacklevel(),
+            )
+        if not _is_traced(s["T_RH"], s["m_phi"]) and float(s["m_phi"]) > float(s["T_RH"]) / 10.0:
+            warnings.warn(
+                f"Cogenesis: m_phi = {float(s['m_phi']):.4g} GeV > T_RH/10: the rates treat chi and phi as "
+                "massless (reference §2.4), which is then inaccurate.",
+                stacklevel=_user_stacklevel(),
+            )
+        self.y, self.lam = y, lam
+        for name, v in s.items():
+            setattr(self, name, v)
+        self.mixed = bool(mixed)
+        self.nlo_dim5 = bool(nlo_dim5)
+        self.washout = bool(washout)
+
+    @classmethod
+    def from_polar(cls, y_abs, y_phase, lam_abs, lam_phase, M1, M2, T_RH, **kwargs) -> "Cogenesis":
+        r"""Build the model from moduli and phases, y_i = |y_i| e^{iα_i}, λ_i = |λ_i| e^{iβ_i}.
+
+        Only δ_y = α₂ − α₁ and δ_λ = β₂ − β₁ are physical (reference §2.2); pass
+        e.g. ``y_phase=(0, δ_y)``.
+
+        Parameters
+        ----------
+        y_abs, lam_abs : array_like, shape (2,)
+            Moduli |y_i|, |λ_i| (non-negative).
+        y_phase, lam_phase : array_like, shape (2,)
+            Phases α_i, β_i [rad].
+        M1, M2, T_RH : float
+            As in :class:`Cogenesis` [GeV].
+        **kwargs
+            Remaining :class:`Cogenesis` arguments.
+        """
+        y_abs = jnp.asarray(y_abs, dtype=jnp.float64)
+        lam_abs = jnp.asarray(lam_abs, dtype=jnp.float64)
+        y_abs = _check("|y_i|", y_abs, y_abs < 0.0, "[0, sqrt(4*pi)] (moduli are non-negative)")
+        lam_abs = _check("|lam_i|", lam_abs, lam_abs < 0.0, "[0, sqrt(4*pi)] (moduli are non-negative)")
+        y = y_abs * jnp.exp(1j * jnp.asarray(y_phase, dtype=jnp.float64))
+        lam = lam_abs * jnp.exp(1j * jnp.asarray(lam_phase, dtype=jnp.float64))
+        return cls(y, lam, M1, M2, T_RH, **kwargs)
+
+    @property
+    def masses(self) -> Array:
+        """Heavy-neutrino masses (M1, M2) [GeV], shape (2,)."""
+        return jnp.stack([self.M1, self.M2])
+
+    @property
+    def delta_y(self) -> Array:
+        """Physical Yukawa phase δ_y = arg(y₂ y₁*) [rad] (reference §2.2)."""
+        return jnp.angle(self.y[1] * jnp.conj(self.y[0]))
+
+    @property
+    def delta_lam(self) -> Array:
+        """Physical portal phase δ_λ = arg(λ₂ λ₁*) [rad] (reference §2.2)."""
+        return jnp.angle(self.lam[1] * jnp.conj(self.lam[0]))
