@@ -163,7 +163,7 @@ def _rhs(t, y, args):
     # conversions i -> j for m_i > m_j, reverse by detailed balance
     m = model.masses
     down = (m[:, None] > m[None, :]).astype(Y.dtype)
-    ratio = jnp.exp(jnp.clip(ln_yeq[:, None] - ln_yeq[None, :], -700.0, 0.0))
+    ratio = down * jnp.exp(jnp.clip(jnp.where(down > 0, ln_yeq[:, None] - ln_yeq[None, :], 0.0), -700.0, 700.0))  # Y_i^eq/Y_j^eq, may exceed 1 (g_i > g_j)
     conv = _limit(r.conversion / H, cap_conv)
     flux = down * conv * (Y[:, None] - Y[None, :] * ratio)  # i -> j
     dY = dY - jnp.sum(flux, axis=1) + jnp.sum(flux, axis=0)
