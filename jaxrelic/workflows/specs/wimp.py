@@ -1,0 +1,64 @@
+"""CLI spec of the generic WIMP (``jaxrelic relic wimp``)."""
+
+from __future__ import annotations
+
+from ..registry import ModelSpec, Parameter
+
+def _wimp_run(params: dict) -> dict:
+    import time
+
+    from ..._api import relic_density
+    from ...models.wimp import WIMP
+    from ...numerics.status import status_name
+
+    t0 = time.perf_counter()
+    model = WIMP(
+        mass=params["mass"],
+        sigma_v=params["sigma_v"],
+        b=params["b"],
+        g=params["g"],
+        self_conjugate=params["self_conjugate"],
+    )
+    res = relic_density(model)
+    omega = float(res.omega_h2)
+    out = {
+        "model": "wimp",
+        "parameters": params,
+        "omega_h2": omega,
+        "x_f": float(res.x_f),
+        "Y_today": float(res.Y_today),
+        "status": status_name(res.status),
+        "status_code": int(res.status),
+        "ode_steps": int(res.num_steps),
+        "wall_time_s": time.perf_counter() - t0,
+        "_result": res,
+    }
+    return out
+
+
+def _wimp_plot(out: dict, path: str) -> None:
+    from ..plots import plot_yield
+
+    p = out["parameters"]
+    plot_yield(
+        out["_result"],
+        title=rf"WIMP $m={p['mass']:g}$ GeV, $\langle\sigma v\rangle={p['sigma_v']:.3g}$ cm$^3$/s: "
+        rf"$\Omega h^2={out['omega_h2']:.4g}$",
+        path=path,
+    )
+
+
+def spec() -> ModelSpec:
+    from ...models.wimp import WIMP_PARAMETERS
+
+    params = []
+    for name, (unit, default, (lo, hi), desc) in WIMP_PARAMETERS.items():
+        kind = "bool" if unit == "bool" else "float"
+        params.append(Parameter(name, "" if kind == "bool" else unit, default, lo, hi, desc, kind))
+    return ModelSpec(
+        name="wimp",
+        description="thermal relic with σv = a + b v² (number-density Boltzmann equation)",
+        parameters=tuple(params),
+        run=_wimp_run,
+        plot=_wimp_plot,
+    )
