@@ -12,7 +12,7 @@ termination, used by diffrax's default root finder with a tolerance κ·rtol)
 never passes and every step is rejected.  :func:`stiff_solver` therefore
 terminates the chord iteration on the size of the Newton update only, with the
 controller's tolerances; on dy/dt = −λ(t)(e^y − e^{2u(t)−y}) this converges
-in ~40–100 steps for every λ from 1e6 to 1e14 (tests/test_ode.py).
+in ~40–100 steps for every λ from 1e6 to 1e14 (tests/test_numerics.py).
 """
 
 from __future__ import annotations

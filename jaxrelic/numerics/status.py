@@ -57,4 +57,4 @@ def flag_nonfinite(status, *values):
         v = jnp.asarray(v)
         axes = tuple(range(jnp.ndim(status), v.ndim))
         bad = bad | jnp.any(~jnp.isfinite(v), axis=axes)
-    return jnp.where((status == SUCCESS) & bad, NONFINITE, status)
+    return jnp.where((status == SUCCESS) & bad, NONFINITE, status).astype(jnp.int32)

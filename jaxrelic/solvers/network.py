@@ -178,7 +178,7 @@ def _tail_correction(model, background, m_ref, t1, y_end):  # noqa: D401
     independent of Y; B ∝ x^{−k} (k = 1 for s-wave at constant g_*), so
     ∫_{t_end}^∞ B dt = B(t_end)/k with k from B at x_end and x_end/2.  For an
     s-wave WIMP this removes the ~1 % bias of stopping at x_end = 1000
-    (tests/test_network.py compares with x_end = 1e5).
+    (tests/test_network.py compares with x_end = 1e8).
     """
     Y = _to_yield(y_end)
     Ytot = jnp.sum(Y)
