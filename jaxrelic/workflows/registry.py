@@ -102,6 +102,7 @@ def resolve_parameters(spec: ModelSpec, given: dict) -> dict:
 #: CLI model name -> module in jaxrelic.workflows.specs exposing ``spec() -> ModelSpec``.
 _SPEC_MODULES = {
     "wimp": "wimp",
+    "leptogenesis": "leptogenesis",
 }
 
 
