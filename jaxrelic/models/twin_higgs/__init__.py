@@ -36,3 +36,29 @@ from .widths import (
     width_two_body as width_two_body,
     width_vector_to_ff as width_vector_to_ff,
 )
+from .thermal import (
+    G_GAMMA as G_GAMMA,
+    G_NU as G_NU,
+    G_TAU as G_TAU,
+    reaction_density_ID as reaction_density_ID,
+    reaction_density_S as reaction_density_S,
+    sigma_v_A as sigma_v_A,
+    sigma_v_CA as sigma_v_CA,
+    sigma_v_CS as sigma_v_CS,
+    sigma_v_S as sigma_v_S,
+)
+from .grid import TwinGrid as TwinGrid
+from .grid import make_grid as make_grid
+from .collision import (
+    CollisionOperators as CollisionOperators,
+    CumulativeTable as CumulativeTable,
+    c_tilde_CA as c_tilde_CA,
+    c_tilde_CA_p0 as c_tilde_CA_p0,
+    c_tilde_ID as c_tilde_ID,
+    c_tilde_ID_p0 as c_tilde_ID_p0,
+    c_tilde_S as c_tilde_S,
+    c_tilde_S_p0 as c_tilde_S_p0,
+    collision_operators as collision_operators,
+    cumulative_table_CA as cumulative_table_CA,
+    cumulative_table_S as cumulative_table_S,
+)
