@@ -103,6 +103,7 @@ def resolve_parameters(spec: ModelSpec, given: dict) -> dict:
 _SPEC_MODULES = {
     "wimp": "wimp",
     "leptogenesis": "leptogenesis",
+    "twin-higgs": "twin_higgs",
 }
 
 
