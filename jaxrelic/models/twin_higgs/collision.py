@@ -354,15 +354,21 @@ def c_tilde_S_p0(model: TwinHiggs, T, *, statistics: str = "MB", n_tail: int = N
     _check_statistics(statistics, ("MB", "BE"))
     T = jnp.asarray(T, dtype=jnp.float64)
     m, M = model.m_nu, model.m_gamma
-    s_th = (model.m_tau + M) ** 2
-    E0 = (s_th - m**2 - M**2) / (2.0 * m) * jnp.ones_like(T)
+    E0 = ((model.m_tau + M) ** 2 - m**2 - M**2) / (2.0 * m)
+    return _c_tilde_p0(model, T, M, E0, sigma_S, G_GAMMA, statistics, n_tail)
+
+
+def _c_tilde_p0(model, T, m_b, E0, sigma, g_b, statistics, n_tail):
+    """g_b/(8π² m_ν) ∫_{E₀}^∞ dE k f_b(E) 2λ^{1/2}σ(s), s = m_ν² + m_b² + 2 m_ν E (E = E₀ + T w²)."""
+    m = model.m_nu
+    E0 = E0 * jnp.ones_like(T)
     E, wE = _tail_panel(E0, T, n_tail)
-    s = m**2 + M**2 + 2.0 * m * E
-    k = jnp.sqrt((E - M) * (E + M))
-    F = 2.0 * _sqrt_kallen(s, m, M) * sigma_S(model, s)
+    s = m**2 + m_b**2 + 2.0 * m * E
+    k = jnp.sqrt((E - m_b) * (E + m_b))
+    F = 2.0 * _sqrt_kallen(s, m, m_b) * sigma(model, s)
     occ = _occupation_ratio(E, E0[..., None], T[..., None], statistics)
     integral = jnp.sum(wE * k * F * occ, axis=-1)
-    return G_GAMMA / (8.0 * jnp.pi**2 * m) * jnp.exp(-E0 / T) * integral
+    return g_b / (8.0 * jnp.pi**2 * m) * jnp.exp(-E0 / T) * integral
 
 
 def c_tilde_S(
@@ -544,15 +550,7 @@ def c_tilde_CA_p0(
     """
     _check_statistics(statistics, ("MB", "FD"))
     T = jnp.asarray(T, dtype=jnp.float64)
-    m, mt = model.m_nu, model.m_tau
-    E0 = mt * jnp.ones_like(T)
-    E, wE = _tail_panel(E0, T, n_tail)
-    s = m**2 + mt**2 + 2.0 * m * E
-    k = jnp.sqrt((E - mt) * (E + mt))
-    F = 2.0 * _sqrt_kallen(s, m, mt) * sigma_CA(model, s)
-    occ = _occupation_ratio(E, E0[..., None], T[..., None], statistics)
-    integral = jnp.sum(wE * k * F * occ, axis=-1)
-    return G_TAU / (8.0 * jnp.pi**2 * m) * jnp.exp(-E0 / T) * integral
+    return _c_tilde_p0(model, T, model.m_tau, model.m_tau, sigma_CA, G_TAU, statistics, n_tail)
 
 
 def c_tilde_CA(
