@@ -1,4 +1,4 @@
-"""Boltzmann solvers: integrated number-density networks (and, per model, momentum-dependent ones)."""
+"""Boltzmann solvers: number-density networks, coscattering (q, a) grids, cogenesis and leptogenesis."""
 
 from .analytic import GriestSeckel as GriestSeckel
 from .analytic import kolb_turner as kolb_turner
@@ -6,3 +6,9 @@ from .network import AbstractNetworkModel as AbstractNetworkModel
 from .network import NetworkRates as NetworkRates
 from .network import RelicResult as RelicResult
 from .network import solve_network as solve_network
+from .cogenesis import CogenesisResult as CogenesisResult
+from .cogenesis import cogenesis as cogenesis
+from .cogenesis import solve_cogenesis as solve_cogenesis
+from .leptogenesis import leptogenesis as leptogenesis
+from .leptogenesis import solve_leptogenesis as solve_leptogenesis
+from .twin_higgs import relic_twin as relic_twin

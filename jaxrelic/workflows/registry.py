@@ -104,6 +104,7 @@ _SPEC_MODULES = {
     "wimp": "wimp",
     "leptogenesis": "leptogenesis",
     "twin-higgs": "twin_higgs",
+    "cogenesis": "cogenesis",
 }
 
 
