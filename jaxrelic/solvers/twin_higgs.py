@@ -382,7 +382,7 @@ def _rhs_tau(t, y, args):
 
 
 def iterate_tau(model: TwinHiggs, grid: TwinGrid, ops: CollisionOperators, ln_R0, *,
-                rtol=ITER_RTOL, max_iter: int = ITER_MAX, ode_rtol=1e-8, ode_atol=1e-10):
+                rtol=ITER_RTOL, max_iter: int = ITER_MAX, ode_rtol=1e-6, ode_atol=1e-8):
     r"""Iterative method of §5.8: alternate Eq. (38) and the τ̂ equation until Ω converges.
 
     τ̂ equation (τ̂ kinetically thermal, R = Y_τ/Y_τ^eq, convention P):
