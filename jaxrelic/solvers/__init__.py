@@ -7,8 +7,6 @@ from .network import NetworkRates as NetworkRates
 from .network import RelicResult as RelicResult
 from .network import solve_network as solve_network
 from .cogenesis import CogenesisResult as CogenesisResult
-from .cogenesis import cogenesis as cogenesis
 from .cogenesis import solve_cogenesis as solve_cogenesis
-from .leptogenesis import leptogenesis as leptogenesis
 from .leptogenesis import solve_leptogenesis as solve_leptogenesis
 from .twin_higgs import relic_twin as relic_twin
