@@ -61,7 +61,7 @@ def _run(params: dict) -> dict:
               flavour_regime=p["flavour_regime"])
     y, lam = [p["y1"], p["y2"]], [p["lambda1"], p["lambda2"]]
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # m_chi placeholder: the late epoch is solved below with the real mass
+        warnings.simplefilter("ignore")  # the UV epoch does not depend on m_chi; the late epoch below uses the real m_chi
         uv_model = Cogenesis(y, lam, p["M1"], p["M2"], p["T_RH"], p["xi_i"], **kw)
     res = cogenesis(uv_model, x_max=p["x_max"], freeze_out=False)
     m_adm = float(res.m_chi_adm)
