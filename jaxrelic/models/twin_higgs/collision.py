@@ -149,7 +149,7 @@ class CumulativeTable(eqx.Module):
         Parameters
         ----------
         d : array_like
-            s − s₀ in GeV², > 0 (for d ≤ 0, where G = 0, a finite dummy value is returned).
+            s − s₀ in GeV², > 0 (for d ≤ 0, where G = 0, a finite stand-in value is returned and masked by jnp.where).
 
         Returns
         -------

@@ -103,7 +103,7 @@ def width_two_body(m_in, m_out, m_vec, g_L, g_R, e_hat) -> Array:
     """
     open_ = m_in > m_out + m_vec
     # factorised λ = (m_in-m_out-M)(m_in-m_out+M)((m_in+m_out)²-M²); the closed
-    # branch gets finite dummy values so that gradients through jnp.where stay finite
+    # branch gets finite stand-in values so that gradients through jnp.where stay finite
     lam_1 = jnp.where(open_, (m_in - m_out - m_vec) * (m_in - m_out + m_vec), 1.0)
     lam_2 = jnp.where(open_, (m_in + m_out) ** 2 - m_vec**2, 1.0)
     m_vec_sq = jnp.where(open_, m_vec**2, 1.0)
