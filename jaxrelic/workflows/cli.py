@@ -10,49 +10,30 @@ import argparse
 import json
 import sys
 
+from .cli_common import UserError, json_default, parse_sets
 from .registry import MODELS, ParameterError, resolve_parameters
 
 __all__ = ["main"]
 
 
-class _UserError(Exception):
-    pass
-
-
-def _parse_sets(items) -> dict:
-    given = {}
-    for item in items or []:
-        if "=" not in item:
-            raise _UserError(f"--set expects NAME=VALUE, got {item!r}")
-        name, value = item.split("=", 1)
-        given[name.strip()] = value.strip()
-    return given
-
-
 def _spec(name: str):
     if name not in MODELS:
-        raise _UserError(f"unknown model {name!r}; available: {', '.join(MODELS)}")
+        raise UserError(f"unknown model {name!r}; available: {', '.join(MODELS)}")
     return MODELS[name]()
-
-
-def _json_default(o):
-    if isinstance(o, complex):
-        return {"real": o.real, "imag": o.imag}
-    return str(o)
 
 
 def _cmd_relic(args) -> int:
     spec = _spec(args.model)
-    params = resolve_parameters(spec, _parse_sets(args.set))
+    params = resolve_parameters(spec, parse_sets(args.set))
     out = spec.run(params)
     if args.plot:
         if spec.plot is None:
-            raise _UserError(f"model {spec.name} has no plot")
+            raise UserError(f"model {spec.name} has no plot")
         spec.plot(out, args.plot)
         out["plot"] = args.plot
     public = {k: v for k, v in out.items() if not k.startswith("_")}
     if args.json:
-        print(json.dumps(public, indent=2, default=_json_default))
+        print(json.dumps(public, indent=2, default=json_default))
     else:
         for k, v in public.items():
             if k == "parameters":
@@ -83,7 +64,7 @@ def _cmd_models(args) -> int:
                     for s in specs
                 },
                 indent=2,
-                default=_json_default,
+                default=json_default,
             )
         )
         return 0
@@ -99,6 +80,12 @@ def _cmd_demo(args) -> int:
 
     run_demo(args.out, quick=args.quick)
     return 0
+
+
+#: Modules of further subcommands; each exposes ``register(subparsers)`` which adds its
+#: parser and sets ``func`` (raise :class:`UserError` / ParameterError for user mistakes).
+_SUBCOMMAND_MODULES = (
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -117,6 +104,10 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--out", default="jaxrelic_demo", help="output folder")
     d.add_argument("--quick", action="store_true", help="fewer points")
     d.set_defaults(func=_cmd_demo)
+    import importlib
+
+    for module in _SUBCOMMAND_MODULES:
+        importlib.import_module(f"jaxrelic.workflows.{module}").register(sub)
     return ap
 
 
@@ -125,7 +116,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     try:
         return args.func(args)
-    except (ParameterError, _UserError) as e:
+    except (ParameterError, UserError) as e:
         print(f"jaxrelic: error: {e}", file=sys.stderr)
         return 2
 
