@@ -5,7 +5,29 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-__all__ = ["plot_yield"]
+__all__ = ["new_axes", "plot_yield"]
+
+
+def new_axes(ax=None, figsize=(6.0, 4.2)):
+    """The figure and axes to draw into: ``ax`` and its figure, or a new single-axes Figure.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes, optional
+        Existing axes (returned unchanged with ``ax.figure``).
+    figsize : tuple of float
+        Size in inches of the new :class:`~matplotlib.figure.Figure` (constrained layout)
+        made when ``ax`` is None.
+
+    Returns
+    -------
+    fig : matplotlib.figure.Figure
+    ax : matplotlib.axes.Axes
+    """
+    if ax is not None:
+        return ax.figure, ax
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig, fig.add_subplot()
 
 
 def plot_yield(result, *, title: str | None = None, path=None, ax=None):
@@ -29,11 +51,7 @@ def plot_yield(result, *, title: str | None = None, path=None, ax=None):
     x = np.asarray(result.x)
     Y = np.asarray(result.Y).reshape(x.shape[0], -1)
     Yeq = np.asarray(result.Y_eq).reshape(x.shape[0], -1)
-    if ax is None:
-        fig = Figure(figsize=(6.0, 4.2), layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = ax.figure
+    fig, ax = new_axes(ax)
     floor = max(float(np.min(Y[Y > 0])) * 1e-3, 1e-40) if np.any(Y > 0) else 1e-40
     for i in range(Y.shape[1]):
         label = "Y" if Y.shape[1] == 1 else f"Y_{i}"

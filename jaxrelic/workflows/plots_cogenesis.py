@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import constants as c
+from .plots import new_axes
 
 __all__ = ["latex_sci", "plot_asymmetries", "plot_cogenesis"]
 
@@ -42,8 +43,7 @@ def plot_asymmetries(result, *, ax=None, label: str = "", ls: str = "-", show_ob
     -------
     matplotlib.axes.Axes
     """
-    if ax is None:
-        ax = Figure(figsize=(5.5, 4.0), layout="constrained").add_subplot()
+    _, ax = new_axes(ax, figsize=(5.5, 4.0))
     x = np.asarray(result.x)[1:]
     suffix = f" ({label})" if label else ""
     for y, color, name in ((result.Y_B_x, "C0", r"|\Delta Y_B|"), (result.Y_chi_x, "C3", r"|\Delta Y_\chi|")):

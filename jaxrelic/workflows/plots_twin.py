@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from .plots import new_axes
+
 __all__ = ["plot_twin_distribution", "plot_twin_yield", "plot_twin"]
 
 
@@ -29,11 +31,7 @@ def plot_twin_distribution(result, *, ax=None, title: str | None = None):
     -------
     matplotlib.figure.Figure
     """
-    if ax is None:
-        fig = Figure(figsize=(6.0, 4.2), layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = ax.figure
+    fig, ax = new_axes(ax)
     q = np.asarray(result.q)
     f = np.asarray(result.f_end)
     first = np.asarray(result.f_first_end)
@@ -71,11 +69,7 @@ def plot_twin_yield(result, m_nu: float, *, ax=None, title: str | None = None):
     -------
     matplotlib.figure.Figure
     """
-    if ax is None:
-        fig = Figure(figsize=(6.0, 4.2), layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = ax.figure
+    fig, ax = new_axes(ax)
     x = np.asarray(result.x)
     Y = np.asarray(result.Y)
     floor = float(Y[-1]) * 1e-4

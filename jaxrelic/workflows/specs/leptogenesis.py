@@ -71,17 +71,14 @@ def plot_leptogenesis(result, *, title: str | None = None, path=None, ax=None):
     matplotlib.figure.Figure
     """
     import numpy as np
-    from matplotlib.figure import Figure
+
+    from ..plots import new_axes
 
     z = np.asarray(result.z)
     n1 = np.asarray(result.N_N1)
     neq = np.asarray(result.N_N1_eq)
     nbl = np.asarray(result.N_BL)
-    if ax is None:
-        fig = Figure(figsize=(6.0, 4.2), layout="constrained")
-        ax = fig.add_subplot()
-    else:
-        fig = ax.figure
+    fig, ax = new_axes(ax)
     top = max(float(np.max(np.abs(n1))), float(np.max(neq)), float(np.max(np.abs(nbl))), 1e-300)
     floor = max(float(np.max(np.abs(nbl))) * 1e-4, top * 1e-14, 1e-300)
 

@@ -1,0 +1,334 @@
+"""Sensitivities: Jacobians d ln|output| / d ln(parameter) at a point and over a batch of points.
+
+For a model output ``O`` and a continuous parameter ``p`` the sensitivity is
+
+* ``S = ∂ ln|O| / ∂ ln p = (p/O) ∂O/∂p``  (kind ``"dln/dln"``) when ``p`` is a
+  positive parameter (``Evaluator.continuous[p][2]``: masses, couplings' moduli,
+  cross sections, K, …): the relative change of ``O`` per relative change of ``p``;
+* ``S = ∂ ln|O| / ∂ p = (1/O) ∂O/∂p``  (kind ``"dln/d"``) when ``p`` may be zero or
+  negative (phases, ``xi_i``, WIMP ``b``, leptogenesis ``epsilon`` and ``m_bar``,
+  cogenesis ``m_chi`` where 0 selects the ADM mass): the relative change of ``O``
+  per unit change of ``p``.
+
+The derivative ``∂O/∂p`` is taken by automatic differentiation of
+:func:`jaxrelic.workflows.evaluate.point_function` (``jax.jacrev`` with the
+reverse-mode ODE adjoint, or ``jax.jacfwd`` with the forward one), so the cost is
+one primal solve plus one backward solve per output (reverse) or one tangent per
+parameter (forward).  A point whose status is not ``SUCCESS`` has an invalid
+Jacobian: its entries are set to NaN and its status is kept.  A successful solve
+whose derivative is not finite gets status ``NONFINITE``.
+
+Example::
+
+    res = sensitivity("wimp", {"mass": 100, "sigma_v": 2.2e-26})
+    res.matrix            # (n_outputs, n_params)
+    res.as_dict()         # JSON-able: outputs, parameters, kinds, matrix[output][param], status
+
+Over a batch (e.g. a sweep grid) :func:`sensitivity_sweep` jit-vmaps the same
+Jacobian over arrays of parameter values.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Mapping, Sequence
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from ..numerics import status as st
+from .evaluate import evaluator, point_function, resolve_point
+from .registry import ParameterError
+
+__all__ = [
+    "SensitivityResult",
+    "DEFAULT_OUTPUTS",
+    "NUMERICAL_PARAMETERS",
+    "default_parameters",
+    "default_outputs",
+    "sensitivity",
+    "sensitivity_sweep",
+]
+
+#: Main outputs per model (used when ``outputs`` is not given).
+DEFAULT_OUTPUTS = {
+    "wimp": ("omega_h2",),
+    "twin-higgs": ("omega_h2",),
+    "cogenesis": ("Y_B", "Y_chi", "m_chi_adm", "omega_h2", "xi_final"),
+    "leptogenesis": ("Y_B", "eta_B", "kappa_f"),
+}
+
+#: Numerical (integration-range) parameters excluded from the default parameter list.
+NUMERICAL_PARAMETERS = ("x0", "x_end", "x_max")
+
+KIND_LOG = "dln/dln"
+KIND_LIN = "dln/d"
+
+
+@dataclasses.dataclass(frozen=True)
+class SensitivityResult:
+    """Sensitivity matrix of one point or of a batch of points.
+
+    Attributes
+    ----------
+    model : str
+        Registry name.
+    outputs : tuple of str
+        Output names (rows of ``matrix``).
+    params : tuple of str
+        Parameter names (columns of ``matrix``).
+    kinds : tuple of str
+        Per parameter ``"dln/dln"`` (∂ ln|O|/∂ ln p) or ``"dln/d"`` (∂ ln|O|/∂ p).
+    matrix : numpy.ndarray
+        Shape ``batch + (len(outputs), len(params))``; NaN where ``status != 0``.
+    values : dict
+        Output name → value(s), shape ``batch``.
+    point : dict
+        Parameter name → value(s) at which the Jacobian was taken (every
+        continuous parameter of the model, broadcast to ``batch`` for swept ones).
+    status : numpy.ndarray
+        int32 status, shape ``batch`` (see :mod:`jaxrelic.numerics.status`).
+    mode : str
+        ``"reverse"`` or ``"forward"``.
+    fixed : dict
+        Every (validated) parameter value used, including non-continuous ones.
+    """
+
+    model: str
+    outputs: tuple
+    params: tuple
+    kinds: tuple
+    matrix: np.ndarray
+    values: dict
+    point: dict
+    status: np.ndarray
+    mode: str
+    fixed: dict
+
+    @property
+    def ok(self) -> bool:
+        """True if every point succeeded."""
+        return bool(np.all(self.status == st.SUCCESS))
+
+    def entry(self, output: str, param: str):
+        """Sensitivity of ``output`` to ``param`` (scalar or batch array)."""
+        if output not in self.outputs:
+            raise ParameterError(f"output {output!r} not in this result; allowed: {', '.join(self.outputs)}")
+        if param not in self.params:
+            raise ParameterError(f"parameter {param!r} not in this result; allowed: {', '.join(self.params)}")
+        return self.matrix[..., self.outputs.index(output), self.params.index(param)]
+
+    def as_dict(self) -> dict:
+        """JSON-able dict of a single-point result (matrix as output → parameter → value)."""
+        if np.ndim(self.status) != 0:
+            raise ValueError("as_dict() needs a single-point result (use the arrays of a batch directly)")
+        code = int(self.status)
+        return {
+            "model": self.model,
+            "mode": self.mode,
+            "outputs": {k: float(v) for k, v in self.values.items()},
+            "parameters": {k: float(self.point[k]) for k in self.params},
+            "kinds": dict(zip(self.params, self.kinds)),
+            "matrix": {o: {p: float(self.matrix[i, j]) for j, p in enumerate(self.params)}
+                       for i, o in enumerate(self.outputs)},
+            "status": st.status_name(code),
+            "status_code": code,
+        }
+
+
+def default_parameters(model: str) -> tuple:
+    """Every continuous parameter of ``model`` except the numerical ones (x0, x_end, x_max)."""
+    return tuple(k for k in evaluator(model).continuous if k not in NUMERICAL_PARAMETERS)
+
+
+def default_outputs(model: str) -> tuple:
+    """The main outputs of ``model`` (``DEFAULT_OUTPUTS``)."""
+    evaluator(model)  # unknown model -> ParameterError
+    return DEFAULT_OUTPUTS[model]
+
+
+def _check_names(model: str, params, outputs) -> tuple[tuple, tuple]:
+    ev = evaluator(model)
+    params = default_parameters(model) if params is None else tuple(params)
+    outputs = default_outputs(model) if outputs is None else tuple(outputs)
+    if not params:
+        raise ParameterError(f"no parameters given; allowed: {', '.join(ev.continuous)}")
+    if not outputs:
+        raise ParameterError(f"no outputs given; allowed: {', '.join(ev.outputs)}")
+    for p in params:
+        if p not in ev.continuous:
+            raise ParameterError(f"unknown parameter {p!r} for the sensitivity of model {model}; "
+                                 f"allowed: {', '.join(ev.continuous)}")
+    for o in outputs:
+        if o not in ev.outputs:
+            raise ParameterError(f"unknown output {o!r} of model {model}; allowed: {', '.join(ev.outputs)}")
+    for what, names in (("parameters", params), ("outputs", outputs)):
+        if len(set(names)) != len(names):
+            raise ParameterError(f"{what} must be distinct, got {list(names)}")
+    return params, outputs
+
+
+def _discrete(model: str, fixed: Mapping) -> dict:
+    """The settings of ``fixed`` that are not continuous (flags, choices, grid sizes): they fix the code."""
+    cont = evaluator(model).continuous
+    return {k: v for k, v in fixed.items() if k not in cont and f"{k}_abs" not in cont}
+
+
+#: Compiled Jacobian functions, keyed by model, discrete settings, names, mode and batching.
+_COMPILED: dict = {}
+_COMPILED_MAX = 16
+
+
+def _compiled_jacobian(model: str, discrete: dict, params: tuple, outputs: tuple, mode: str, batched: bool):
+    """``jac(values) -> (S, output values, status)``, jitted (and vmapped if ``batched``).
+
+    Every continuous parameter is an input (``values`` holds all of them), so one
+    compilation serves every point with the same discrete settings; compiled
+    functions are cached (at most ``_COMPILED_MAX``).
+    """
+    if mode not in ("reverse", "forward"):
+        raise ParameterError(f"mode={mode!r} invalid; allowed: reverse, forward")
+    key = (model, repr(sorted(discrete.items())), params, outputs, mode, batched)
+    if key in _COMPILED:
+        return _COMPILED[key]
+    ev = evaluator(model)
+    fn, _ = point_function(model, discrete, free=tuple(ev.continuous), adjoint=mode)
+    positive = np.array([ev.continuous[p][2] for p in params])
+
+    def jac(values):
+        def f(pvec):
+            out = fn({**values, **{k: pvec[j] for j, k in enumerate(params)}})
+            vec = jnp.stack([out[o] for o in outputs])
+            return vec, (vec, out["status"])
+
+        pvec = jnp.stack([values[k] for k in params])
+        d = jax.jacrev if mode == "reverse" else jax.jacfwd
+        J, (vals, status) = d(f, has_aux=True)(pvec)  # J[i, j] = dO_i/dp_j
+        scale = jnp.where(jnp.asarray(positive), pvec, 1.0)
+        S = J * scale[None, :] / vals[:, None]
+        status = jnp.asarray(status, dtype=jnp.int32)
+        status = jnp.where((status == st.SUCCESS) & ~jnp.all(jnp.isfinite(S)), st.NONFINITE, status)
+        S = jnp.where(status == st.SUCCESS, S, jnp.nan)
+        return S, vals, status
+
+    compiled = jax.jit(jax.vmap(jac)) if batched else jax.jit(jac)
+    if len(_COMPILED) >= _COMPILED_MAX:
+        _COMPILED.pop(next(iter(_COMPILED)))
+    _COMPILED[key] = compiled
+    return compiled
+
+
+def _kinds(model: str, params: tuple) -> tuple:
+    cont = evaluator(model).continuous
+    return tuple(KIND_LOG if cont[p][2] else KIND_LIN for p in params)
+
+
+def sensitivity(model: str, given: Mapping | None = None, params: Sequence[str] | None = None,
+                outputs: Sequence[str] | None = None, mode: str = "reverse") -> SensitivityResult:
+    """Sensitivity matrix ``S[i, j] = ∂ ln|output_i| / ∂ ln p_j`` at one point.
+
+    Parameters
+    ----------
+    model : str
+        Registry name (``"wimp"``, ``"twin-higgs"``, ``"cogenesis"``, ``"leptogenesis"``).
+    given : mapping, optional
+        Parameter values (CLI strings or numbers); defaults elsewhere.
+    params : sequence of str, optional
+        Continuous parameters to differentiate with respect to (default: all but
+        the numerical ``x0``, ``x_end``, ``x_max``).  Non-positive parameters get
+        ``∂ ln|O|/∂ p`` (kind ``"dln/d"``).
+    outputs : sequence of str, optional
+        Float outputs (default: :data:`DEFAULT_OUTPUTS` of the model).
+    mode : {"reverse", "forward"}
+        ``jax.jacrev`` with the reverse ODE adjoint or ``jax.jacfwd`` with the
+        forward one (same numbers; cost ∝ outputs vs ∝ parameters).
+
+    Returns
+    -------
+    SensitivityResult
+        Scalar ``status``; ``matrix`` of shape (outputs, params), NaN if the solve failed.
+
+    Raises
+    ------
+    ParameterError
+        Unknown model, parameter or output (the message lists the allowed names),
+        or a parameter value out of range.
+    """
+    params, outputs = _check_names(model, params, outputs)
+    ev = evaluator(model)
+    fixed = resolve_point(model, dict(given or {}))
+    jac = _compiled_jacobian(model, _discrete(model, fixed), params, outputs, mode, batched=False)
+    S, vals, status = jac({k: np.float64(fixed[k]) for k in ev.continuous})
+    return SensitivityResult(
+        model=model, outputs=outputs, params=params, kinds=_kinds(model, params), matrix=np.asarray(S),
+        values={o: np.asarray(vals[i]) for i, o in enumerate(outputs)},
+        point={k: np.asarray(fixed[k]) for k in ev.continuous}, status=np.asarray(status),
+        mode=mode, fixed=fixed,
+    )
+
+
+def sensitivity_sweep(model: str, points: Mapping, given: Mapping | None = None,
+                      params: Sequence[str] | None = None, outputs: Sequence[str] | None = None,
+                      mode: str = "reverse", chunk_size: int | None = None) -> SensitivityResult:
+    """Sensitivity matrices over a batch of points (``jax.jit(jax.vmap(jacobian))``).
+
+    Parameters
+    ----------
+    model : str
+        Registry name.
+    points : mapping
+        Continuous parameter name → array of values; all arrays broadcast to one
+        ``batch`` shape (e.g. a meshgrid of a 2-D sweep).  Every value is checked
+        against the parameter's allowed range.
+    given : mapping, optional
+        Fixed values of the other parameters.
+    params, outputs, mode
+        As in :func:`sensitivity`.
+    chunk_size : int, optional
+        Evaluate at most this many points per vmapped call (bounds memory); the
+        compiled function is reused for every chunk (the last one is padded).
+
+    Returns
+    -------
+    SensitivityResult
+        ``matrix`` of shape ``batch + (n_outputs, n_params)``, ``status`` of shape ``batch``.
+    """
+    params, outputs = _check_names(model, params, outputs)
+    ev = evaluator(model)
+    if not points:
+        raise ParameterError("points must name at least one swept parameter; allowed: " + ", ".join(ev.continuous))
+    for k in points:
+        if k not in ev.continuous:
+            raise ParameterError(f"unknown swept parameter {k!r} of model {model}; allowed: {', '.join(ev.continuous)}")
+    arrays = np.broadcast_arrays(*[np.asarray(v, dtype=np.float64) for v in points.values()])
+    batch = arrays[0].shape
+    for k, a in zip(points, arrays):
+        lo, hi, _ = ev.continuous[k]
+        bad = ~np.isfinite(a) | (a < lo) | (a > hi)
+        if np.any(bad):
+            raise ParameterError(f"swept parameter {k} has values outside the allowed range [{lo:g}, {hi:g}] "
+                                 f"(e.g. {a[bad].flat[0]!r})")
+    fixed = resolve_point(model, {k: v for k, v in dict(given or {}).items() if k not in points})
+    vjac = _compiled_jacobian(model, _discrete(model, fixed), params, outputs, mode, batched=True)
+    n = int(np.prod(batch))
+    flat = {k: np.full(n, float(fixed[k])) for k in ev.continuous}
+    flat.update({k: a.reshape(-1) for k, a in zip(points, arrays)})
+    size = n if chunk_size is None else max(1, min(int(chunk_size), n))
+    parts = []
+    for start in range(0, n, size):
+        chunk = {k: v[start:start + size] for k, v in flat.items()}
+        m = len(next(iter(chunk.values())))
+        if m < size:  # pad with the last point to reuse the compiled shape
+            chunk = {k: np.concatenate([v, np.full(size - m, v[-1])]) for k, v in chunk.items()}
+        S, vals, status = vjac(chunk)
+        parts.append((np.asarray(S)[:m], np.asarray(vals)[:m], np.asarray(status)[:m]))
+    S = np.concatenate([p[0] for p in parts]).reshape(batch + (len(outputs), len(params)))
+    vals = np.concatenate([p[1] for p in parts]).reshape(batch + (len(outputs),))
+    status = np.concatenate([p[2] for p in parts]).reshape(batch)
+    point = {k: flat[k].reshape(batch) for k in ev.continuous}
+    return SensitivityResult(
+        model=model, outputs=outputs, params=params, kinds=_kinds(model, params), matrix=S,
+        values={o: vals[..., i] for i, o in enumerate(outputs)}, point=point, status=status,
+        mode=mode, fixed=fixed,
+    )

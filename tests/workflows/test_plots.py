@@ -1,0 +1,207 @@
+"""Sweep and sensitivity plots, ``jaxrelic plot``: files written, Ω = Ω_obs contour, rcParams untouched.
+
+Sweep files are synthetic (the binding sweep-file format, analytic outputs), so no solver runs here.
+"""
+
+import json
+
+import matplotlib
+import numpy as np
+import pytest
+import xarray as xr
+from matplotlib.contour import ContourSet
+
+from jaxrelic import constants as c
+from jaxrelic.workflows.cli import main
+from jaxrelic.workflows.plots import new_axes
+from jaxrelic.workflows.plots_sweep import observed_value, plot_sensitivity, plot_sweep
+from jaxrelic.workflows.registry import ParameterError
+
+
+def _omega(mass, sigma_v):
+    """Freeze-out-like analytic Ω h²: 0.12 at σv = 2.2e-26 (1 + 0.05 ln(m/100))."""
+    return c.OMEGA_C_H2 * 2.2e-26 * (1.0 + 0.05 * np.log(mass / 100.0)) / sigma_v
+
+
+def _sweep_file(path, axes, outputs, status=None, model="wimp"):
+    """A Dataset in the sweep-file format (dims = grid names, float outputs, int32 status, attrs)."""
+    coords = {a["name"]: (np.geomspace if a["log"] else np.linspace)(a["start"], a["stop"], a["num"]) for a in axes}
+    dims = tuple(coords)
+    shape = tuple(len(v) for v in coords.values())
+    mesh = np.meshgrid(*coords.values(), indexing="ij")
+    data = {k: (dims, f(*mesh)) for k, f in outputs.items()}
+    st = np.zeros(shape, dtype=np.int32) if status is None else status.astype(np.int32)
+    data["status"] = (dims, st)
+    data["chunk_done"] = (("chunk",), np.ones(2, dtype=np.int8))
+    for k in outputs:
+        data[k][1][st != 0] = np.nan
+    ds = xr.Dataset(data, coords={k: (k, v) for k, v in coords.items()},
+                    attrs={"model": model, "fixed": json.dumps({"b": 0.0, "g": 2.0}), "grid": json.dumps(axes),
+                           "chunk_size": 8})
+    ds.to_netcdf(path, engine="h5netcdf")
+    return path
+
+
+GRID_2D = [
+    {"name": "mass", "start": 1.0, "stop": 1e4, "num": 21, "log": True},
+    {"name": "sigma_v", "start": 1e-27, "stop": 1e-25, "num": 17, "log": True},
+]
+
+
+@pytest.fixture(scope="module")
+def sweep2d(tmp_path_factory):
+    status = np.zeros((21, 17), dtype=np.int32)
+    status[3, 4] = 2  # a failed point
+    status[-1, -2:] = -1  # two not-run points
+    return _sweep_file(tmp_path_factory.mktemp("s") / "sweep2d.nc", GRID_2D,
+                       {"omega_h2": _omega, "x_f": lambda m, s: 20.0 + 0 * m}, status)
+
+
+@pytest.fixture(scope="module")
+def sweep1d(tmp_path_factory):
+    axes = [{"name": "K", "start": 0.1, "stop": 100.0, "num": 13, "log": True}]
+    return _sweep_file(tmp_path_factory.mktemp("s") / "sweep1d.nc", axes,
+                       {"Y_B": lambda K: 2e-10 / (1.0 + K), "kappa_f": lambda K: 1.0 / (1.0 + K)},
+                       model="leptogenesis")
+
+
+@pytest.fixture
+def rc_guard():
+    before = dict(matplotlib.rcParams)
+    yield
+    after = dict(matplotlib.rcParams)
+    assert after == before, {k: (before[k], after[k]) for k in before if before[k] != after[k]}
+
+
+def _contour_sets(ax):
+    return [cs for cs in ax.collections if isinstance(cs, ContourSet)]
+
+
+def test_observed_values():
+    assert observed_value("omega_h2") == pytest.approx(0.12)
+    assert observed_value("Y_B") == pytest.approx(8.7e-11, rel=1e-2)
+    assert observed_value("x_f") is None
+
+
+def test_sweep_2d_contours(sweep2d, tmp_path, rc_guard):
+    png = tmp_path / "fig.png"
+    fig = plot_sweep(sweep2d, path=png)
+    assert png.stat().st_size > 5000
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    assert ax.get_xlabel() == "mass" and ax.get_ylabel() == "sigma_v"
+    sets = _contour_sets(ax)
+    obs = [cs for cs in sets if list(cs.levels) == [0.0]]
+    assert len(obs) == 1 and max(obs[0].get_linewidths()) >= 2.0  # thick Ω = Ω_obs line
+    assert any(t.get_text().startswith(r"$\Omega h^2 = 0.12") for t in ax.texts)  # labelled
+    # the Ω = Ω_obs line lies where the analytic Ω(m, σv) = Ω_obs (up to linear interpolation in log10)
+    xy = np.concatenate([p.vertices for p in obs[0].get_paths() if len(p.vertices)])
+    assert len(xy) > 10
+    np.testing.assert_allclose(_omega(xy[:, 0], xy[:, 1]), c.OMEGA_C_H2, rtol=2e-2)
+    # filled contours of log10(Ω/Ω_obs) span both signs
+    filled = [cs for cs in sets if cs.filled]
+    assert filled and filled[0].levels[0] < 0.0 < filled[0].levels[-1]
+    # failed and not-run points are marked
+    labels = [ln.get_label() for ln in ax.lines]
+    assert "solver failed" in labels and "not run" in labels
+    failed = ax.lines[labels.index("solver failed")]
+    assert failed.get_xdata()[0] == pytest.approx(np.geomspace(1, 1e4, 21)[3])
+    assert failed.get_ydata()[0] == pytest.approx(np.geomspace(1e-27, 1e-25, 17)[4])
+
+
+def test_sweep_2d_without_target_and_with_given_axes(sweep2d, rc_guard):
+    fig, ax = new_axes(None)
+    assert plot_sweep(sweep2d, "x_f", ax=ax) is fig
+    assert not [cs for cs in _contour_sets(ax) if list(cs.levels) == [0.0]]
+    assert "log_{10}|x\\_f|" in fig.axes[-1].get_ylabel()  # colorbar label
+
+
+def test_sweep_1d_with_target(sweep1d, tmp_path, rc_guard):
+    fig = plot_sweep(sweep1d, "Y_B", path=tmp_path / "yb.pdf")
+    assert (tmp_path / "yb.pdf").stat().st_size > 1000
+    ax = fig.axes[0]
+    lines = {ln.get_label(): ln for ln in ax.lines}
+    target = [ln for ln in ax.lines if np.allclose(ln.get_ydata(), c.Y_B_OBS, rtol=1e-12, atol=0.0)]
+    assert len(target) == 1
+    data = lines["$Y_B$"]
+    np.testing.assert_allclose(data.get_ydata(), 2e-10 / (1.0 + np.geomspace(0.1, 100, 13)))
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+
+
+def test_sweep_errors(sweep2d, tmp_path):
+    with pytest.raises(ParameterError, match=r"'omega'.*allowed: omega_h2, x_f"):
+        plot_sweep(sweep2d, "omega")
+    with pytest.raises(FileNotFoundError, match="nope.nc"):
+        plot_sweep(tmp_path / "nope.nc")
+    bad = tmp_path / "bad.nc"
+    bad.write_text("not netcdf")
+    with pytest.raises(ParameterError, match="cannot read sweep file"):
+        plot_sweep(bad)
+
+
+RESULT = {
+    "model": "wimp",
+    "status": "success",
+    "parameters": {"mass": 100.0, "sigma_v": 2e-26, "b": 1e-26},
+    "kinds": {"mass": "dln/dln", "sigma_v": "dln/dln", "b": "dln/d"},
+    "matrix": {"omega_h2": {"mass": 0.0121, "sigma_v": -0.892, "b": -5.96e24},
+               "x_f": {"mass": 0.03, "sigma_v": 0.04, "b": None}},
+}
+
+
+def _bars(ax):
+    ticks = {y: t.get_text() for y, t in zip(ax.get_yticks(), ax.get_yticklabels())}
+    return [ticks[y] for y in sorted(ticks)], sorted(p.get_width() for p in ax.patches)
+
+
+def test_sensitivity_bars(tmp_path, rc_guard):
+    fig = plot_sensitivity(RESULT, path=tmp_path / "bars.png")
+    assert (tmp_path / "bars.png").stat().st_size > 3000
+    ax = fig.axes[0]
+    assert len(ax.patches) == 6  # 2 outputs × 3 parameters
+    labels, widths = _bars(ax)
+    assert labels == ["b  (p·∂/∂p)", "sigma_v", "mass"]  # mass on top
+    # dln/d entry with b ≠ 0 is drawn as b·∂ln Ω/∂b = ∂ln Ω/∂ln b
+    assert widths[0] == pytest.approx(-0.892) and widths[1] == pytest.approx(-0.0596)
+    assert widths[-1] == pytest.approx(0.04)
+    assert any(t.get_text().strip() == "n/a" for t in ax.texts)  # the missing entry is labelled
+
+
+def test_sensitivity_bars_raw_derivative_clipped(rc_guard):
+    res = dict(RESULT, parameters={"mass": 100.0, "sigma_v": 2e-26, "b": 0.0})
+    ax = plot_sensitivity(res).axes[0]
+    labels, widths = _bars(ax)
+    assert labels[0] == "b  (∂/∂p)"
+    lo, hi = ax.get_xlim()
+    assert widths[0] == pytest.approx(-1.25 * 0.892) and lo < widths[0] and hi > 0.04  # clipped, in view
+    assert any(t.get_text().strip() == "-5.96e+24" for t in ax.texts)  # true value written
+    assert ax.patches[2].get_hatch() == "//"
+
+
+def test_cli_plot(sweep2d, sweep1d, tmp_path, capsys):
+    out = tmp_path / "cli.png"
+    assert main(["plot", str(sweep2d), "--out", str(out)]) == 0
+    assert out.stat().st_size > 5000
+    out1 = tmp_path / "cli1.png"
+    assert main(["plot", str(sweep1d), "--out", str(out1)]) == 0  # default output: Y_B (no omega_h2)
+    assert out1.stat().st_size > 3000
+    js = tmp_path / "s.json"
+    js.write_text(json.dumps(RESULT))
+    assert main(["plot", str(js), "--out", str(tmp_path / "s.png")]) == 0
+    assert (tmp_path / "s.png").stat().st_size > 3000
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["missing.nc"], ["missing.nc", "not found"]),
+        (["SWEEP", "--output", "sigma"], ["'sigma'", "omega_h2"]),
+    ],
+)
+def test_cli_plot_bad_input_exits_2(args, words, sweep2d, tmp_path, capsys):
+    args = [str(sweep2d) if a == "SWEEP" else a for a in args]
+    assert main(["plot", *args, "--out", str(tmp_path / "x.png")]) == 2
+    err = capsys.readouterr().err
+    for w in words:
+        assert w in err
+    assert not (tmp_path / "x.png").exists()
