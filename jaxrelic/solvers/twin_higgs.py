@@ -29,6 +29,7 @@ from __future__ import annotations
 import equinox as eqx
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import Array
 
 from .. import constants as c
@@ -36,7 +37,14 @@ from ..numerics import status as st
 from ..numerics.interpolate import CubicSpline
 from ..numerics.ode import solve_ode
 from ..stats import log_n_eq
-from ..models.twin_higgs.collision import CollisionOperators, collision_operators
+from ..models.twin_higgs.collision import (
+    N_PANEL_FAST,
+    N_TAIL_CA_FAST,
+    N_TAIL_FAST,
+    ROW_STRIDE_FAST,
+    CollisionOperators,
+    collision_operators,
+)
 from ..models.twin_higgs.grid import TwinGrid, make_grid
 from ..models.twin_higgs.model import TwinHiggs
 from ..models.twin_higgs.thermal import (
@@ -90,11 +98,20 @@ def _log_yields_eq(model: TwinHiggs, grid: TwinGrid):
     return (log_n_eq(model.m_nu, grid.T, G_NU) - ln_s, log_n_eq(model.m_tau, grid.T, G_TAU) - ln_s)
 
 
+def _sigma_v(sigma_v_fn, model: TwinHiggs, grid: TwinGrid) -> Array:
+    """⟨σv⟩(T) on the ln a nodes, evaluated on every ``ROW_STRIDE_FAST``-th node (and the
+    last) and spline-interpolated in ln a (ln⟨σv⟩ is smooth in ln T: ≲ 1e-9 relative)."""
+    n_a = grid.n_a
+    rows = np.unique(np.r_[np.arange(0, n_a, ROW_STRIDE_FAST), n_a - 1])
+    ln_sv = jnp.log(sigma_v_fn(model, grid.T[rows]))
+    return jnp.exp(CubicSpline(grid.ln_a[rows], ln_sv)(grid.ln_a))
+
+
 def _spline(grid: TwinGrid, values) -> CubicSpline:
     return CubicSpline(grid.ln_a, values, uniform=True)
 
 
-def _solve_on_nodes(rhs, y0, grid: TwinGrid, args, *, rtol, atol, max_steps):
+def _solve_on_nodes(rhs, y0, grid: TwinGrid, args, *, rtol, atol, max_steps, adjoint="reverse"):
     """solve_ode from ln a₀ to ln a_end, saved on the ln a nodes.
 
     The interval is widened by 1e-12 so that the saved nodes lie inside it even
@@ -103,7 +120,7 @@ def _solve_on_nodes(rhs, y0, grid: TwinGrid, args, *, rtol, atol, max_steps):
     """
     pad = 1e-12
     return solve_ode(rhs, y0, grid.ln_a[0] - pad, grid.ln_a[-1] + pad, args=args,
-                     ts=grid.ln_a, rtol=rtol, atol=atol, max_steps=max_steps)
+                     ts=grid.ln_a, rtol=rtol, atol=atol, max_steps=max_steps, adjoint=adjoint)
 
 
 # ----------------------------------------------------------------------------
@@ -143,7 +160,7 @@ def _rhs_log_yield(t, y, args):
 
 
 def solve_coannihilation(model: TwinHiggs, grid: TwinGrid, *, rtol=1e-8, atol=1e-10,
-                         max_steps: int = 8192) -> CoannihilationSolution:
+                         max_steps: int = 8192, adjoint: str = "reverse") -> CoannihilationSolution:
     r"""Coannihilation total density, Eq. (27), in convention P (§5.1).
 
     Solves
@@ -168,6 +185,10 @@ def solve_coannihilation(model: TwinHiggs, grid: TwinGrid, *, rtol=1e-8, atol=1e
         ODE tolerances on ln Y_tot.
     max_steps : int
         ODE step budget (status MAX_STEPS beyond).
+    adjoint : {"reverse", "forward"}
+        Differentiation mode of the ODE solve (static): ``"reverse"`` for
+        ``jax.grad``/``jacrev``, ``"forward"`` for ``jax.jvp``/``jacfwd``
+        (:func:`~jaxrelic.numerics.ode.solve_ode`).
 
     Returns
     -------
@@ -181,17 +202,17 @@ def solve_coannihilation(model: TwinHiggs, grid: TwinGrid, *, rtol=1e-8, atol=1e
     §5.7 needs ln R on the TwinGrid's ln a nodes to full relative precision
     (R ~ e^{+270} at x = 300).  The same shared ODE wrapper is used.
     """
-    T = grid.T
     ln_Ynu, ln_Ytau = _log_yields_eq(model, grid)
     ln_Ytot_eq = jnp.logaddexp(ln_Ynu, ln_Ytau)
     r_tau = jnp.exp(ln_Ytau - ln_Ytot_eq)
     r_nu = jnp.exp(ln_Ynu - ln_Ytot_eq)
-    sv = (sigma_v_CS(model, T) * r_tau**2 + 2.0 * sigma_v_CA(model, T) * r_tau * r_nu
-          + sigma_v_A(model, T) * r_nu**2)
+    sv = (_sigma_v(sigma_v_CS, model, grid) * r_tau**2
+          + 2.0 * _sigma_v(sigma_v_CA, model, grid) * r_tau * r_nu
+          + _sigma_v(sigma_v_A, model, grid) * r_nu**2)
     ln_lam = jnp.log(grid.s * sv / grid.H)
     args = (_spline(grid, ln_lam), _spline(grid, ln_Ytot_eq))
     sol = _solve_on_nodes(_rhs_log_yield, ln_Ytot_eq[0], grid, args, rtol=rtol, atol=atol,
-                          max_steps=max_steps)
+                          max_steps=max_steps, adjoint=adjoint)
     y = sol.ys
     return CoannihilationSolution(
         ln_Y_tot=y, ln_Y_tot_eq=ln_Ytot_eq, ln_R=y - ln_Ytot_eq,
@@ -272,7 +293,7 @@ def solve_coscattering_integrated(model: TwinHiggs, grid: TwinGrid):
     """
     ln_Ynu, _ = _log_yields_eq(model, grid)
     h = grid.ln_a[1] - grid.ln_a[0]
-    rate = jnp.exp(log_n_eq(model.m_gamma, grid.T, G_GAMMA)) * sigma_v_S(model, grid.T) / grid.H
+    rate = jnp.exp(log_n_eq(model.m_gamma, grid.T, G_GAMMA)) * _sigma_v(sigma_v_S, model, grid) / grid.H
     Yeq = jnp.exp(ln_Ynu)
     Y = _scan_relaxation(rate * h, Yeq, Yeq[0])
     return Y, _omega(model, Y[-1])
@@ -382,7 +403,8 @@ def _rhs_tau(t, y, args):
 
 
 def iterate_tau(model: TwinHiggs, grid: TwinGrid, ops: CollisionOperators, ln_R0, *,
-                rtol=ITER_RTOL, max_iter: int = ITER_MAX, ode_rtol=1e-6, ode_atol=1e-8):
+                rtol=ITER_RTOL, max_iter: int = ITER_MAX, ode_rtol=1e-6, ode_atol=1e-8,
+                adjoint: str = "reverse"):
     r"""Iterative method of §5.8: alternate Eq. (38) and the τ̂ equation until Ω converges.
 
     τ̂ equation (τ̂ kinetically thermal, R = Y_τ/Y_τ^eq, convention P):
@@ -406,6 +428,12 @@ def iterate_tau(model: TwinHiggs, grid: TwinGrid, ops: CollisionOperators, ln_R0
         Relative Ω tolerance (default 1e-3).
     max_iter : int
         Maximum number of τ̂ solves (status NOT_CONVERGED beyond).
+    ode_rtol, ode_atol : float
+        Tolerances of the τ̂-equation solve.
+    adjoint : {"reverse", "forward"}
+        Differentiation mode of the τ̂-equation solves (static).  Reverse mode
+        cannot differentiate the ``jax.lax.while_loop`` of the iteration; use
+        ``"forward"`` (``jax.jvp``/``jacfwd``) for derivatives of iterated results.
 
     Returns
     -------
@@ -422,8 +450,8 @@ def iterate_tau(model: TwinHiggs, grid: TwinGrid, ops: CollisionOperators, ln_R0
     """
     ln_Ynu_eq, ln_Ytau_eq = _log_yields_eq(model, grid)
     ln_sH = jnp.log(grid.s / grid.H)
-    ln_lam_cs = ln_sH + jnp.log(sigma_v_CS(model, grid.T))
-    ln_lam_ca = ln_sH + jnp.log(sigma_v_CA(model, grid.T))
+    ln_lam_cs = ln_sH + jnp.log(_sigma_v(sigma_v_CS, model, grid))
+    ln_lam_ca = ln_sH + jnp.log(_sigma_v(sigma_v_CA, model, grid))
     ln_sH_prod = jnp.log(grid.s * grid.H)
     fixed = (_spline(grid, ln_lam_cs), _spline(grid, ln_lam_ca), _spline(grid, ln_Ytau_eq),
              _spline(grid, ln_Ynu_eq))
@@ -436,7 +464,7 @@ def iterate_tau(model: TwinHiggs, grid: TwinGrid, ops: CollisionOperators, ln_R0
         args = fixed + (_spline(grid, jnp.log(sol.Y_nu)), _spline(grid, jnp.log(sol.J) - ln_sH_prod),
                         _spline(grid, jnp.log(sol.K_eq) - ln_sH_prod))
         ode = _solve_on_nodes(_rhs_tau, ln_Ytau_eq[0] + ln_R[0], grid, args, rtol=ode_rtol,
-                              atol=ode_atol, max_steps=8192)
+                              atol=ode_atol, max_steps=8192, adjoint=adjoint)
         ln_R_new = ode.ys - ln_Ytau_eq
         sol_new = solve_momentum(grid, ops, ln_R_new)
         om_new = omega_of(sol_new, ln_R_new)
@@ -509,7 +537,7 @@ def freeze_out_temperatures(model: TwinHiggs, grid: TwinGrid, ln_R_CA, f35) -> t
     T_S = _departure_temperature(grid, jnp.log(f35) - grid.log_f_eq())
     T_CS = _departure_temperature(grid, ln_R_CA)
     h = grid.ln_a[1] - grid.ln_a[0]
-    rate_ca = jnp.exp(log_n_eq(model.m_tau, grid.T, G_TAU)) * sigma_v_CA(model, grid.T) / grid.H
+    rate_ca = jnp.exp(log_n_eq(model.m_tau, grid.T, G_TAU)) * _sigma_v(sigma_v_CA, model, grid) / grid.H
     Yeq = jnp.exp(ln_Ynu)
     Y_ca = _scan_relaxation(rate_ca * h, Yeq, Yeq[0])
     T_CA = _departure_temperature(grid, jnp.log(Y_ca) - ln_Ynu)
@@ -622,11 +650,20 @@ class TwinRelicResult(eqx.Module):
         return PHASES[int(self.phase)]
 
 
-def _relic_on_grid(model: TwinHiggs, grid: TwinGrid, method: str) -> TwinRelicResult:
-    ops = collision_operators(model, grid)
+def _relic_on_grid(model: TwinHiggs, grid: TwinGrid, method: str, adjoint: str = "reverse") -> TwinRelicResult:
+    """All solvers of a point on one grid (pure; ``method``, ``adjoint`` static).
+
+    The collision operators are evaluated with the solver settings of
+    :mod:`~jaxrelic.models.twin_higgs.collision` (``N_PANEL_FAST``, ``N_TAIL_FAST``,
+    ``N_TAIL_CA_FAST``, ``ROW_STRIDE_FAST``: Ω moves by ≲ 1e-6, docs/performance.md).
+    """
+    if adjoint not in ("reverse", "forward"):
+        raise ValueError(f"relic_twin: adjoint must be 'reverse' or 'forward', got {adjoint!r}")
+    ops = collision_operators(model, grid, n_panel=N_PANEL_FAST, n_tail=N_TAIL_FAST,
+                              n_tail_ca=N_TAIL_CA_FAST, row_stride=ROW_STRIDE_FAST)
     ln_Ynu, ln_Ytau = _log_yields_eq(model, grid)
     Ynu_eq, Ytau_eq = jnp.exp(ln_Ynu), jnp.exp(ln_Ytau)
-    ca = solve_coannihilation(model, grid)
+    ca = solve_coannihilation(model, grid, adjoint=adjoint)
     sol35 = solve_momentum(grid, ops, jnp.zeros_like(grid.ln_a), include_CA=False)
     omega_35 = _omega(model, sol35.Y_nu[-1] + Ytau_eq[-1])
     Y28, omega_28 = solve_coscattering_integrated(model, grid)
@@ -634,7 +671,7 @@ def _relic_on_grid(model: TwinHiggs, grid: TwinGrid, method: str) -> TwinRelicRe
     n_iter = jnp.asarray(0)
     sol38_0 = solve_momentum(grid, ops, ca.ln_R)
     if method == "iterate":
-        sol38, ln_R, omega_38, n_iter, it_status = iterate_tau(model, grid, ops, ca.ln_R)
+        sol38, ln_R, omega_38, n_iter, it_status = iterate_tau(model, grid, ops, ca.ln_R, adjoint=adjoint)
         status = st.combine(status, it_status)
     else:
         ln_R, sol38 = ca.ln_R, sol38_0
@@ -666,13 +703,14 @@ def _relic_on_grid(model: TwinHiggs, grid: TwinGrid, method: str) -> TwinRelicRe
 
 
 @eqx.filter_jit
-def _relic_jit(model, x0, x_end, *, method, n_q, n_a, twin_photon_dof):
+def _relic_jit(model, x0, x_end, *, method, n_q, n_a, twin_photon_dof, adjoint):
     grid = make_grid(model, x0=x0, x_end=x_end, n_a=n_a, n_q=n_q, twin_photon_dof=twin_photon_dof)
-    return _relic_on_grid(model, grid, method)
+    return _relic_on_grid(model, grid, method, adjoint)
 
 
 def relic_twin(model: TwinHiggs, *, method: str = "eq38", n_q: int = 128, n_a: int = 600,
-               x0=5.0, x_end=300.0, twin_photon_dof: bool = False) -> TwinRelicResult:
+               x0=5.0, x_end=300.0, twin_photon_dof: bool = False,
+               adjoint: str = "reverse") -> TwinRelicResult:
     r"""Relic abundance Ω h² of twin-neutrino dark matter (arXiv:1805.12139, Sec. V).
 
     Jitted at this boundary (``method``, ``n_q``, ``n_a``, ``twin_photon_dof``
@@ -698,6 +736,10 @@ def relic_twin(model: TwinHiggs, *, method: str = "eq38", n_q: int = 128, n_a: i
         Start and end of the evolution in x = m_ν/T (defaults 5, 300).
     twin_photon_dof : bool
         Include γ̂ in g_*, g_*s (§4.1; the reference numbers exclude it).
+    adjoint : {"reverse", "forward"}
+        Differentiation mode of the ODE solves (static): ``"reverse"`` for
+        ``jax.grad``, ``"forward"`` for ``jax.jvp``/``jax.jacfwd`` (required for
+        ``method="iterate"``, whose while loop reverse mode cannot differentiate).
 
     Returns
     -------
@@ -709,5 +751,8 @@ def relic_twin(model: TwinHiggs, *, method: str = "eq38", n_q: int = 128, n_a: i
         raise ValueError(f"relic_twin: n_q must be >= 100, got {n_q}")
     if n_a < 100:
         raise ValueError(f"relic_twin: n_a must be >= 100, got {n_a}")
+    if adjoint not in ("reverse", "forward"):
+        raise ValueError(f"relic_twin: adjoint must be 'reverse' or 'forward', got {adjoint!r}")
     return _relic_jit(model, jnp.asarray(x0, dtype=jnp.float64), jnp.asarray(x_end, dtype=jnp.float64),
-                      method=method, n_q=int(n_q), n_a=int(n_a), twin_photon_dof=bool(twin_photon_dof))
+                      method=method, n_q=int(n_q), n_a=int(n_a), twin_photon_dof=bool(twin_photon_dof),
+                      adjoint=adjoint)

@@ -109,7 +109,7 @@ def _twin_build(fixed: dict, adjoint: str):
     def fn(p):
         model = TwinHiggs(p["m_nu"], p["delta"], p["r"], p["theta1"])
         grid = make_grid(model, x0=p["x0"], x_end=p["x_end"], n_a=n_a, n_q=n_q, twin_photon_dof=dof)
-        r = _relic_on_grid(model, grid, method)
+        r = _relic_on_grid(model, grid, method, adjoint=adjoint)
         return {
             "omega_h2": r.omega_h2,
             "omega_h2_first_term": r.omega_first,

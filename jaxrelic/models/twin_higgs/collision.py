@@ -53,6 +53,7 @@ import math
 import equinox as eqx
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import Array
 
 from ...numerics.interpolate import CubicSpline
@@ -93,6 +94,14 @@ W2_SHORT = 8.0
 #: Gauss–Legendre nodes of each finite panel and of the e^{−w²} tail.
 N_PANEL = 20
 N_TAIL = 32
+#: Settings used by the relic solvers (jaxrelic.solvers.twin_higgs), checked
+#: against the defaults above on the (600 × 128) twin grid (docs/performance.md):
+#: C̃_S panel/tail nodes (≤ 2e-5 relative), C̃_CA tail nodes (≤ 2e-7) and the
+#: ln a row stride of :func:`collision_operators` (≤ 5e-4; Ω moves by ≲ 1e-6).
+N_PANEL_FAST = 14
+N_TAIL_FAST = 24
+N_TAIL_CA_FAST = 16
+ROW_STRIDE_FAST = 4
 #: Momenta below P_SMALL m_ν are evaluated at P_SMALL m_ν: C̃ is even and smooth in p,
 #: so this is the p → 0 limit to O(P_SMALL² m_ν/T) ≲ 1e-9 (checked against the
 #: direct limits :func:`c_tilde_S_p0`, :func:`c_tilde_CA_p0` to ≲ 3e-8).
@@ -644,14 +653,29 @@ def collision_operators(
     n_knots: int = N_KNOTS,
     n_panel: int = N_PANEL,
     n_tail: int = N_TAIL,
+    n_tail_ca: int | None = None,
+    row_stride: int = 1,
     batch_size: int = 32,
 ) -> CollisionOperators:
     r"""Evaluate C̃_S, C̃_ID, C̃_CA on the whole (ln a, q) grid (§5.4-5.6, §8 step 6).
 
-    The G_S and G_CA tables are built once; the (n_a, n_q, n_E) evaluation is
+    The G_S and G_CA tables are built once; the (n_rows, n_q, n_E) evaluation is
     vectorised over q and E_k and mapped over ln a in chunks of ``batch_size``
     rows (``jax.lax.map``), which bounds the memory to
     batch_size × n_q × (2 n_panel + n_tail) doubles per intermediate.
+
+    With ``row_stride = k > 1`` C̃_S and C̃_CA are evaluated only on every k-th
+    ln a row (and the last) and interpolated to the others with a natural
+    :class:`~jaxrelic.numerics.interpolate.CubicSpline` in ln a of the smooth
+    remainders ln C̃_S + E₀/T and ln C̃_CA + m_τ/T (E₀ = (s_th − m_ν² − m_γ²)/(2 m_ν)
+    the p → 0 threshold energy of S; removing the Boltzmann factor makes the
+    remainder slowly varying, so the natural end conditions cost nothing).  At
+    the default twin grid (600 × 128, x = 5…300) k = 4 reproduces the exact
+    rows to ≲ 1e-4 relative in the interior and ≲ 5e-4 at the end rows, and
+    moves Ω of Eqs. (35)/(38) by ≲ 1e-7 (docs/performance.md;
+    tests/twin_higgs/test_fast_operators.py).  C̃_ID is closed
+    form and always evaluated on every row.  The default k = 1 evaluates every
+    node exactly.
 
     Parameters
     ----------
@@ -665,6 +689,13 @@ def collision_operators(
         Bath τ̂̄ occupation for C_A.
     n_knots, n_panel, n_tail : int
         Table knots and quadrature nodes (static).
+    n_tail_ca : int, optional
+        Gauss–Legendre nodes of the C̃_CA bath-energy integral (static; default
+        ``n_tail``).  Its integrand is smooth and threshold-free, so 16 nodes
+        already agree with 32 to ≲ 2e-7.
+    row_stride : int
+        Evaluate C̃_S, C̃_CA on every ``row_stride``-th ln a row and interpolate
+        (static, ≥ 1; see above).
     batch_size : int
         ln a rows per vectorised chunk (static).
 
@@ -673,9 +704,16 @@ def collision_operators(
     CollisionOperators
         Arrays of shape (n_a, n_q) in GeV.
     """
+    row_stride = int(row_stride)
+    if row_stride < 1:
+        raise ValueError(f"collision_operators: row_stride must be >= 1, got {row_stride}")
+    n_tail_ca = n_tail if n_tail_ca is None else int(n_tail_ca)
     tab_s = cumulative_table_S(model, n_knots=n_knots)
     tab_ca = cumulative_table_CA(model, n_knots=n_knots)
     q = grid.q
+    n_a = grid.n_a
+    rows = np.unique(np.r_[np.arange(0, n_a, row_stride), n_a - 1]) if row_stride > 1 else None
+    a_r, T_r = (grid.a, grid.T) if rows is None else (grid.a[rows], grid.T[rows])
 
     def row(args):
         a, T = args
@@ -683,9 +721,27 @@ def collision_operators(
         return (
             c_tilde_S(model, p, T, table=tab_s, statistics=statistics_gamma,
                       n_panel=n_panel, n_tail=n_tail),
-            c_tilde_ID(model, p, T, statistics=statistics_gamma),
-            c_tilde_CA(model, p, T, table=tab_ca, statistics=statistics_tau, n_tail=n_tail),
+            c_tilde_CA(model, p, T, table=tab_ca, statistics=statistics_tau, n_tail=n_tail_ca),
         )
 
-    S, ID, CA = jax.lax.map(row, (grid.a, grid.T), batch_size=batch_size)
+    S, CA = jax.lax.map(row, (a_r, T_r), batch_size=batch_size)
+    ID = c_tilde_ID(model, grid.p(), grid.T[:, None], statistics=statistics_gamma)
+    if rows is not None:
+        m, M = model.m_nu, model.m_gamma
+        E0 = ((model.m_tau + M) ** 2 - m * m - M * M) / (2.0 * m)
+        S = _interpolate_rows(grid, rows, S, E0)
+        CA = _interpolate_rows(grid, rows, CA, model.m_tau)
     return CollisionOperators(S=S, ID=ID, CA=CA)
+
+
+def _interpolate_rows(grid: TwinGrid, rows, values, E0) -> Array:
+    """C̃ on all ln a rows from the rows ``rows``: spline of ln C̃ + E₀/T in ln a.
+
+    C̃ is floored at the smallest normal double before the logarithm, so that an
+    underflow (only for E₀/T ≳ 700) cannot turn the whole spline into NaN.
+    """
+    inv_T = 1.0 / grid.T
+    tiny = jnp.finfo(jnp.float64).tiny
+    resid = jnp.log(jnp.maximum(values, tiny)) + E0 * inv_T[rows, None]
+    spline = CubicSpline(grid.ln_a[rows], resid)
+    return jnp.exp(spline(grid.ln_a) - E0 * inv_T[:, None])
