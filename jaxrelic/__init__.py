@@ -15,4 +15,24 @@ from .thermo.dof import GStar as GStar
 
 __version__ = "0.1.0"
 
-__all__ = ["relic_density", "solve_network", "WIMP", "Background", "GStar", "check_x64", "status"]
+#: Workflow functions, imported on first use (they pull in xarray/h5netcdf and optax).
+_WORKFLOWS = {
+    "fit": "fit",
+    "solve_for": "fit",
+    "trace_contour": "fit",
+    "sweep": "sweep",
+    "sensitivity": "sensitivity",
+    "point_function": "evaluate",
+}
+
+
+def __getattr__(name):
+    if name in _WORKFLOWS:
+        import importlib
+
+        module = importlib.import_module(f"jaxrelic.workflows.{_WORKFLOWS[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module 'jaxrelic' has no attribute {name!r}")
+
+
+__all__ = ["relic_density", "solve_network", "WIMP", "Background", "GStar", "check_x64", "status", *_WORKFLOWS]

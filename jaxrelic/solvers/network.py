@@ -44,6 +44,7 @@ from typing import NamedTuple
 import equinox as eqx
 import jax
 import jax.numpy as jnp
+from jax.scipy.special import logsumexp
 
 from .. import constants as c
 from ..numerics import status as st
@@ -191,9 +192,13 @@ def _tail_correction(model, background, m_ref, t1, y_end):  # noqa: D401
     return jnp.where((b1 > 0) & (b0 > 0), b1 / k, 0.0)
 
 
-def _freeze_out(x, Y_tot, Yeq_tot):
-    """x_f with Y_tot = 2 Y_eq,tot, log-linear interpolation on the output grid."""
-    d = jnp.log(Y_tot) - jnp.log(Yeq_tot) - jnp.log(2.0)
+def _freeze_out(x, ln_Y_tot, ln_Yeq_tot):
+    """x_f with Y_tot = 2 Y_eq,tot, log-linear interpolation on the output grid.
+
+    Takes logarithms: Y_eq underflows to 0 at large x, and the reverse-mode
+    derivative of ``log`` there would be 0·∞ = NaN.
+    """
+    d = ln_Y_tot - ln_Yeq_tot - jnp.log(2.0)
     after = d >= 0.0
     i = jnp.clip(jnp.argmax(after) - 1, 0, x.shape[0] - 2)
     d0, d1 = d[i], d[i + 1]
@@ -273,14 +278,15 @@ def solve_network(
     x = jnp.exp(ts)
     T = m_ref / x
     s = background.entropy_density(T)
-    Yeq = jnp.exp(jax.vmap(model.log_n_eq)(T) - jnp.log(s)[:, None])
+    ln_Yeq = jax.vmap(model.log_n_eq)(T) - jnp.log(s)[:, None]
+    Yeq = jnp.exp(ln_Yeq)
     Y = _to_yield(sol.ys)
     if tail:
         Y_today = 1.0 / (1.0 / jnp.sum(Y[-1]) + _tail_correction(model, background, m_ref, t1, sol.ys[-1]))
     else:
         Y_today = jnp.sum(Y[-1])
     omega = c.OMEGA_H2_PER_MY * model.dm_mass * Y_today
-    x_f = _freeze_out(x, jnp.sum(Y, axis=1), jnp.sum(Yeq, axis=1))
+    x_f = _freeze_out(x, logsumexp(sol.ys, axis=1), logsumexp(ln_Yeq, axis=1))
     status = st.flag_nonfinite(sol.status, omega)
     return RelicResult(
         omega_h2=omega,

@@ -85,6 +85,10 @@ def _cmd_demo(args) -> int:
 #: Modules of further subcommands; each exposes ``register(subparsers)`` which adds its
 #: parser and sets ``func`` (raise :class:`UserError` / ParameterError for user mistakes).
 _SUBCOMMAND_MODULES = (
+    "cli_fit",
+    "cli_sensitivity",
+    "cli_plot",
+    "cli_scan",
 )
 
 
