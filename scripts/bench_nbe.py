@@ -38,11 +38,11 @@ import datetime
 import math
 import os
 import platform
-import resource
 import sys
 import time
 
 import numpy as np
+from _timing import cpu_time, measure  # scripts/_timing.py
 
 import jaxrelic  # noqa: F401  (switches JAX to float64)
 import jax
@@ -61,20 +61,6 @@ AGREEMENT = 1e-3
 # ---------------------------------------------------------------------------------------------
 
 
-def _cpu():
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
-
-
-def measure(fn, repeats):
-    """Run fn() ``repeats`` times; return dict of wall mean/min and CPU mean [s]."""
-    walls, cpus = [], []
-    for _ in range(repeats):
-        c0, w0 = _cpu(), time.perf_counter()
-        jax.block_until_ready(fn())
-        walls.append(time.perf_counter() - w0)
-        cpus.append(_cpu() - c0)
-    return {"mean": float(np.mean(walls)), "min": float(np.min(walls)), "cpu": float(np.mean(cpus))}
 
 
 def fmt_ms(t):
@@ -342,10 +328,10 @@ def main(argv=None):
     t_sc, worst = [], 0.0
     for (m, sv), oj in zip(pts, om_jax):
         ref.omega_h2(m, sv)  # warm-up (imports)
-        c0, w0 = _cpu(), time.perf_counter()
+        c0, w0 = cpu_time(), time.perf_counter()
         osc, nfev, nsteps = ref.omega_h2(m, sv)
         dt = time.perf_counter() - w0
-        t_sc.append((dt, _cpu() - c0))
+        t_sc.append((dt, cpu_time() - c0))
         rel = oj / osc - 1.0
         worst = max(worst, abs(rel))
         print(f"    {m:9.3g} {sv:13.3g} {oj:15.8f} {osc:13.8f} {rel:10.2e} {fmt_ms(dt):>12s} {nfev:9d} {nsteps:6d}")

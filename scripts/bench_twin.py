@@ -38,10 +38,10 @@ import datetime
 import math
 import os
 import platform
-import resource
 import time
 
 import numpy as np
+from _timing import cpu_time, measure  # scripts/_timing.py
 from scipy import integrate, optimize, special
 from scipy.interpolate import CubicSpline as SciSpline
 
@@ -61,20 +61,6 @@ AGREEMENT = 1e-3
 G_NU, G_TAU, G_GAMMA = 2.0, 2.0, 3.0
 
 
-def _cpu():
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
-
-
-def measure(fn, repeats):
-    """Run fn() ``repeats`` times; wall mean/min and CPU mean in s."""
-    walls, cpus = [], []
-    for _ in range(repeats):
-        c0, w0 = _cpu(), time.perf_counter()
-        jax.block_until_ready(fn())
-        walls.append(time.perf_counter() - w0)
-        cpus.append(_cpu() - c0)
-    return {"mean": float(np.mean(walls)), "min": float(np.min(walls)), "cpu": float(np.mean(cpus))}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -334,10 +320,10 @@ def main(argv=None):
     pts = np.asarray(P)[: args.scipy_points]
     times, cpus, devs = [], [], []
     for i, (d, r, th) in enumerate(pts):
-        c0, w0 = _cpu(), time.perf_counter()
+        c0, w0 = cpu_time(), time.perf_counter()
         om_ref = ScipyTwin(bg, 1.0, float(d), float(r), float(th), n_a=n_a, n_q=n_q).omega_eq38()
         times.append(time.perf_counter() - w0)
-        cpus.append(_cpu() - c0)
+        cpus.append(cpu_time() - c0)
         devs.append(om_b[i] / om_ref - 1.0)
         print(f"    SciPy point {i}: (Δ, r, θ₁) = ({d:.4f}, {r:.4f}, {th:.3e}): Ω h² SciPy {om_ref:.6g}, "
               f"jaxrelic {om_b[i]:.6g}, rel. diff {devs[-1]:+.2e}; {times[-1]:.1f} s (CPU {cpus[-1]:.1f} s)")

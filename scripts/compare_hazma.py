@@ -40,11 +40,11 @@ import argparse
 import datetime
 import os
 import platform
-import resource
 import sys
 import time
 
 import numpy as np
+from _timing import cpu_time  # scripts/_timing.py
 
 TOLERANCE = 5e-3  # 0.5 %
 HAZMA_RTOL, HAZMA_ATOL = 1e-8, 1e-10
@@ -74,10 +74,6 @@ def _import_peers():
         sys.exit(2)
     return hazma, hp, relic_density
 
-
-def _cpu():
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
 
 
 def smdof_path():
@@ -175,10 +171,10 @@ def main(argv=None):
     om_jt = np.asarray(vm_tail(M, S, XE)[0])
     reps, creps = [], []
     for _ in range(3):
-        c0, w0 = _cpu(), time.perf_counter()
+        c0, w0 = cpu_time(), time.perf_counter()
         jax.block_until_ready(vm(M, S, XE))
         reps.append(time.perf_counter() - w0)
-        creps.append(_cpu() - c0)
+        creps.append(cpu_time() - c0)
     t_vm = float(np.mean(reps)) / len(pts)
     c_vm = float(np.mean(creps)) / len(pts)
 
@@ -193,21 +189,21 @@ def main(argv=None):
         xe = float(XE[i])
         model = ConstSigmaV(m * 1e3, sv, hp)
         ts = []
-        c0 = _cpu()
+        c0 = cpu_time()
         for _ in range(n_rep):
             w0 = time.perf_counter()
             oh = hazma_relic_density(model, semi_analytic=False, x0=1.0, xf=xe, method="Radau",
                                      rtol=HAZMA_RTOL, atol=HAZMA_ATOL)
             ts.append(time.perf_counter() - w0)
-        c_h_all.append((_cpu() - c0) / n_rep)
+        c_h_all.append((cpu_time() - c0) / n_rep)
         t_h = float(np.mean(ts))
         args_j = (M[i], S[i], XE[i])
         jax.block_until_ready(single(*args_j))
-        c0, w0 = _cpu(), time.perf_counter()
+        c0, w0 = cpu_time(), time.perf_counter()
         for _ in range(n_single):
             jax.block_until_ready(single(*args_j))
         t_j = (time.perf_counter() - w0) / n_single
-        c_j_all.append((_cpu() - c0) / n_single)
+        c_j_all.append((cpu_time() - c0) / n_single)
         oj = float(om_j[i])
         rel = oj / oh - 1.0
         bad = (not np.isfinite(rel)) or abs(rel) > TOLERANCE or int(st_j[i]) != 0
