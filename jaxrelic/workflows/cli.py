@@ -1,4 +1,4 @@
-"""Command-line interface: ``jaxrelic relic MODEL``, ``jaxrelic models``, ``jaxrelic demo``.
+"""Command-line interface: ``jaxrelic relic|models|demo|fit|scan|sensitivity|plot``.
 
 User errors (unknown parameter, value out of range, NaN, bad syntax) exit
 with code 2 and one line naming the parameter and its allowed range.
