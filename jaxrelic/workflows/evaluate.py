@@ -195,8 +195,8 @@ def _cogenesis_build(fixed: dict, adjoint: str):
     def fn(p):
         y = jnp.stack([coupling(p, "y1"), coupling(p, "y2")])
         lam = jnp.stack([coupling(p, "lambda1"), coupling(p, "lambda2")])
-        # The UV epoch does not depend on m_chi, m_phi, kappa: build it with admissible placeholders
-        # for those three and evaluate the late epoch below with the actual (or ADM) mass.
+        # The UV epoch does not depend on m_chi, m_phi, kappa: build it with the constructor defaults
+        # for those three (they enter only the late epoch) and evaluate that epoch below with the actual (or ADM) mass.
         model = Cogenesis(y, lam, p["M1"], p["M2"], p["T_RH"], p["xi_i"], **kw)
         r = solve_cogenesis(model, x_max=p["x_max"], freeze_out=False, adjoint=adjoint)
         m_adm = r.m_chi_adm
