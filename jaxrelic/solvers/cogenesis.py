@@ -111,6 +111,7 @@ __all__ = [
     "cogenesis",
     "dark_freeze_out",
     "adm_mass",
+    "omega_chi_h2",
     "delta_neff",
     "annihilation_cross_section",
 ]
@@ -266,6 +267,23 @@ def adm_mass(Y_B, Y_chi) -> Array:
         m_χ [GeV]; +inf where Y_χ = 0.
     """
     return _safe_div(OMEGA_RATIO * c.M_PROTON * jnp.abs(Y_B), jnp.abs(Y_chi))
+
+
+def omega_chi_h2(m_chi, Y_chi, Y_chibar) -> Array:
+    r"""Ω_χ h² of χ plus χ̄ today (reference §9.5).
+
+    The asymmetric part |Y_χ| survives as χ; the symmetric remnant of the late
+    dark freeze-out leaves Y_χ̄ antiparticles and as many extra particles, so
+    Ω_χ h² = 2.7437×10⁸ (m_χ/GeV) (|Y_χ| + 2 Y_χ̄) (yields per SM entropy).
+
+    Parameters
+    ----------
+    m_chi : array_like
+        χ mass [GeV].
+    Y_chi, Y_chibar : array_like
+        Dark asymmetry Y_X and the χ̄ remnant, per SM entropy.
+    """
+    return c.OMEGA_H2_PER_MY * m_chi * (jnp.abs(Y_chi) + 2.0 * Y_chibar)
 
 
 def delta_neff(xi_uv, g_dark) -> Array:
@@ -742,7 +760,7 @@ def solve_cogenesis(
             adjoint=adjoint,
         )
         y_chibar = late.Y_chibar
-        omega = c.OMEGA_H2_PER_MY * model.m_chi * (jnp.abs(y_x) + 2.0 * y_chibar)
+        omega = omega_chi_h2(model.m_chi, y_x, y_chibar)
         status = st.combine(status, late.status)
     else:
         y_chibar = jnp.full((), jnp.nan)

@@ -181,10 +181,9 @@ _COUPLINGS = ("y1", "y2", "lambda1", "lambda2")
 
 
 def _cogenesis_build(fixed: dict, adjoint: str):
-    from .. import constants as c
     from ..models.cogenesis import Cogenesis
     from ..numerics import status as st
-    from ..solvers.cogenesis import dark_freeze_out, solve_cogenesis
+    from ..solvers.cogenesis import dark_freeze_out, omega_chi_h2, solve_cogenesis
 
     kw = dict(mixed=bool(fixed["mixed"]), washout=bool(fixed["washout"]), nlo_dim5=bool(fixed["nlo_dim5"]),
               dark_sector=fixed["dark_sector"], flavour_regime=fixed["flavour_regime"])
@@ -204,7 +203,7 @@ def _cogenesis_build(fixed: dict, adjoint: str):
         m_chi = jnp.where(use_adm, jnp.where(jnp.isfinite(m_adm), m_adm, 1.0), p["m_chi"])
         late = dark_freeze_out(r.Y_chi, r.xi_final, m_chi=m_chi, m_phi=p["m_phi_ratio"] * m_chi,
                                kappa=p["kappa"], g_dark=model.g_dark, adjoint=adjoint)
-        omega = c.OMEGA_H2_PER_MY * m_chi * (jnp.abs(r.Y_chi) + 2.0 * late.Y_chibar)
+        omega = omega_chi_h2(m_chi, r.Y_chi, late.Y_chibar)
         status = st.combine(r.status, late.status)
         status = jnp.where(use_adm & ~jnp.isfinite(m_adm), st.NOT_CONVERGED, status)
         status = st.flag_nonfinite(status, r.Y_B, r.Y_chi, omega)

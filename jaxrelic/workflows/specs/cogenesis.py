@@ -48,7 +48,7 @@ def _run(params: dict) -> dict:
     from ... import constants as c
     from ...models.cogenesis import Cogenesis
     from ...numerics import status as st
-    from ...solvers.cogenesis import cogenesis
+    from ...solvers.cogenesis import cogenesis, omega_chi_h2
     from ..registry import ParameterError
 
     t0 = time.perf_counter()
@@ -76,7 +76,7 @@ def _run(params: dict) -> dict:
                           m_phi=p["m_phi_ratio"] * m_chi, kappa=p["kappa"], **kw)
         late = _late(res.Y_chi, res.xi_final, model.m_chi, model.m_phi, model.kappa, model.g_dark)
         y_chibar = float(late.Y_chibar)
-        omega = c.OMEGA_H2_PER_MY * m_chi * (abs(float(res.Y_chi)) + 2.0 * y_chibar)
+        omega = float(omega_chi_h2(m_chi, res.Y_chi, y_chibar))
         status = int(st.combine(jnp.asarray(status), late.status))
     else:
         notes.append("Y_chi = 0 (no dark asymmetry): no ADM mass; set m_chi to get the symmetric relic")
