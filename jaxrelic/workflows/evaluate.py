@@ -263,7 +263,7 @@ def continuous_parameters(model: str) -> tuple:
     return tuple(evaluator(model).continuous)
 
 
-def _split_complex(spec, given: Mapping) -> tuple[dict, dict]:
+def _split_complex(given: Mapping) -> tuple[dict, dict]:
     """Move ``*_abs`` / ``*_arg`` entries out of ``given`` (cogenesis); the rest go to the spec."""
     polar, rest = {}, {}
     for k, v in given.items():
@@ -293,7 +293,7 @@ def resolve_point(model: str, given: Mapping) -> dict:
     """
     ev = evaluator(model)
     spec = MODELS[model]()
-    polar, rest = _split_complex(spec, given) if model == "cogenesis" else ({}, dict(given))
+    polar, rest = _split_complex(given) if model == "cogenesis" else ({}, dict(given))
     unknown = [k for k in rest if k not in {p.name for p in spec.parameters}]
     if unknown:
         allowed = ", ".join([p.name for p in spec.parameters] + [k for k in ev.continuous if k not in rest])
