@@ -25,6 +25,7 @@ import jax.numpy as jnp
 import optimistix as optx
 
 from . import status as st
+from .linalg import DenseLU
 
 __all__ = ["ODEResult", "solve_ode", "stiff_solver"]
 
@@ -33,8 +34,12 @@ def stiff_solver(rtol: float = 1e-8, atol: float = 1e-8):
     """``Kvaerno5`` with a chord root finder that terminates on the update size.
 
     See the module docstring for why the residual test must be switched off.
+    The chord's linear solves use :class:`jaxrelic.numerics.linalg.DenseLU`
+    (plain ``jnp``) instead of lineax's LAPACK LU, whose batched CPU custom
+    call can deadlock XLA's thread pool (see :mod:`jaxrelic.numerics.linalg`).
     """
-    return diffrax.Kvaerno5(root_finder=optx.Chord(rtol=rtol, atol=atol, cauchy_termination=False))
+    root = optx.Chord(rtol=rtol, atol=atol, cauchy_termination=False, linear_solver=DenseLU())
+    return diffrax.Kvaerno5(root_finder=root)
 
 
 class ODEResult(NamedTuple):

@@ -94,6 +94,7 @@ from ..models.cogenesis.model import Cogenesis, spectator_coefficients
 from ..models.cogenesis.rates import neutrino_mass
 from ..numerics import status as st
 from ..numerics.interpolate import CubicSpline
+from ..numerics.linalg import expm_2x2
 from ..numerics.ode import solve_ode
 from ..numerics.quadrature import gauss_legendre
 from ..numerics.special import k2e
@@ -733,7 +734,7 @@ def solve_cogenesis(
         phi_int = phi * x_max * jnp.array([1 / 3, 1 / 3, 1 / 3, 1 / 3, 1.0, 1.0])
         psi_int = psi * x_max * jnp.array([1.0, 1 / 3, 1.0, 1 / 3])
         rates_int = rates * x_max * jnp.array([1.0, 1 / 3])
-        w_end = jax.scipy.linalg.expm(-jnp.tensordot(phi_int, k.C, axes=1)) @ w_end + rates_int[1] * jnp.eye(2)
+        w_end = expm_2x2(-jnp.tensordot(phi_int, k.C, axes=1)) @ w_end + rates_int[1] * jnp.eye(2)
         u_end = u_end + jnp.dot(k.E, psi_int) * k.u_scale
         s5_end = s5_end + rates_int[0]
         s6_end = s6_end + rates_int[1]
