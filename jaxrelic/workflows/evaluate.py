@@ -51,12 +51,6 @@ class Evaluator:
     build : callable
         ``build(fixed: dict, adjoint: str) -> fn(values: dict) -> dict``; ``fixed``
         holds every parameter (validated), ``values`` the free ones (override).
-    cpu_batch_limit : int or None
-        Largest number of points to ``jax.vmap`` in one call per CPU device.  With
-        jax/jaxlib 0.10.2 a single vmapped twin-higgs call over ≳ 96 points at the
-        default grid (n_q = 128, n_a = 600) never returns on the CPU backend (every
-        XLA thread idle, measured with py-spy/gdb); 64 works.  :func:`~jaxrelic.workflows.sweep.sweep`
-        caps its per-device chunk at this value on CPU.
     """
 
     model: str
@@ -64,7 +58,6 @@ class Evaluator:
     outputs: tuple
     integer_outputs: tuple
     build: Callable
-    cpu_batch_limit: int | None = None
 
 
 def _f64(v):
@@ -147,7 +140,7 @@ def _twin() -> Evaluator:
     }
     outs = ("omega_h2", "omega_h2_first_term", "omega_h2_second_term", "omega_h2_coannihilation", "omega_h2_eq28",
             "omega_h2_eq35", "T_CS", "T_CA", "T_S_min", "T_S_max")
-    return Evaluator("twin-higgs", cont, outs, ("phase", "n_iter", "status"), _twin_build, cpu_batch_limit=32)
+    return Evaluator("twin-higgs", cont, outs, ("phase", "n_iter", "status"), _twin_build)
 
 
 # ---------------------------------------------------------------------------- leptogenesis

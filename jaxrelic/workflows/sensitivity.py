@@ -287,8 +287,7 @@ def sensitivity_sweep(model: str, points: Mapping, given: Mapping | None = None,
         As in :func:`sensitivity`.
     chunk_size : int, optional
         Evaluate at most this many points per vmapped call (bounds memory); the
-        compiled function is reused for every chunk (the last one is padded).  On
-        CPU it is capped at the model's ``Evaluator.cpu_batch_limit``.
+        compiled function is reused for every chunk (the last one is padded).
 
     Returns
     -------
@@ -316,8 +315,6 @@ def sensitivity_sweep(model: str, points: Mapping, given: Mapping | None = None,
     flat = {k: np.full(n, float(fixed[k])) for k in ev.continuous}
     flat.update({k: a.reshape(-1) for k, a in zip(points, arrays)})
     size = n if chunk_size is None else max(1, min(int(chunk_size), n))
-    if ev.cpu_batch_limit is not None and jax.default_backend() == "cpu":
-        size = min(size, ev.cpu_batch_limit)  # larger vmapped batches hang on XLA CPU (Evaluator.cpu_batch_limit)
     parts = []
     for start in range(0, n, size):
         chunk = {k: v[start:start + size] for k, v in flat.items()}

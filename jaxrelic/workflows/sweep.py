@@ -64,7 +64,6 @@ import math
 import os
 import sys
 import time
-import warnings
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
@@ -573,12 +572,6 @@ def sweep(model: str, grid, given: Mapping | None = None, out=None, *, chunk_siz
     devs = _resolve_devices(devices)
     ndev = len(devs)
     chunk = -(-int(chunk_size) // ndev) * ndev
-    limit = ev.cpu_batch_limit
-    if limit is not None and all(d.platform == "cpu" for d in devs) and chunk > limit * ndev:
-        warnings.warn(f"sweep: chunk_size={chunk} lowered to {limit * ndev} ({limit} points per CPU device): "
-                      f"larger vmapped {model} batches hang on the XLA CPU backend (Evaluator.cpu_batch_limit)",
-                      stacklevel=2)
-        chunk = limit * ndev
     pindex = jax.process_index() if process_index is None else int(process_index)
     pcount = jax.process_count() if process_count is None else int(process_count)
     if pcount < 1 or not 0 <= pindex < pcount:

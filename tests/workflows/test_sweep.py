@@ -334,23 +334,3 @@ def test_cli_bad_input_exits_2(args, needle, tmp_path, capsys):
     err = capsys.readouterr().err
     assert rc == 2 and needle in err and len(err.strip().splitlines()) == 1
     assert not (tmp_path / "bad.nc").exists()
-
-
-def test_cpu_batch_limit_caps_the_chunk(tmp_path, monkeypatch):
-    """A model with a CPU batch limit gets its per-device chunk lowered, with a warning naming it.
-
-    The twin-higgs evaluator carries ``cpu_batch_limit=32`` (vmapped batches of ≳ 96 twin points
-    never return on XLA CPU with jaxlib 0.10.2); the mechanics are checked on the cheap WIMP.
-    """
-    import dataclasses
-
-    from jaxrelic.workflows import evaluate
-
-    assert evaluate.evaluator("twin-higgs").cpu_batch_limit == 32
-    base = evaluate.EVALUATORS["wimp"]
-    monkeypatch.setitem(evaluate.EVALUATORS, "wimp", lambda: dataclasses.replace(base(), cpu_batch_limit=2))
-    with pytest.warns(UserWarning, match="chunk_size=4 lowered to 2"):
-        res = sweep("wimp", ["mass=20:500:3:log"], out=tmp_path / "cap.nc", chunk_size=4, progress=False)
-    ds = res.open()
-    assert res.chunk_size == 2 and int(ds.attrs["chunk_size"]) == 2 and res.computed_chunks == [0, 1]
-    assert np.all(ds["status"].values == 0)
