@@ -13,7 +13,8 @@ the time to the first chunk (tracing + compilation + one chunk) and the steady
 throughput over the remaining chunks; the number of traces of the chunk function
 (``eqx.debug.assert_max_traces(max_traces=1)`` inside the sweep; 1 = nothing retraced
 between chunks); and, on one device, the per-point cost of ``jax.grad`` of ln(output)
-with respect to the swept parameter against the forward evaluation (both vmapped).
+with respect to the swept parameter (reverse-mode ODE adjoint) and of ``jax.jacfwd``
+(``adjoint="forward"``) against the forward evaluation (all vmapped).
 Results are printed as a table and as JSON (``--json FILE``).
 """
 
@@ -81,15 +82,20 @@ def _worker(args) -> dict:
         name = axes[0].name
         out = evaluator(args.model).outputs[0]
         fwd_fn, _ = point_function(args.model, given, free=(name,))
+        tan_fn, _ = point_function(args.model, given, free=(name,), adjoint="forward")
         vals = {name: jnp.asarray(axes[0].values()[: args.grad_points])}
 
         def ln_out(v):
             return jnp.log(jnp.abs(fwd_fn(v)[out]))
 
+        def ln_out_tan(v):
+            return jnp.log(jnp.abs(tan_fn(v)[out]))
+
         fwd = jax.jit(jax.vmap(lambda v: fwd_fn(v)[out]))
         grd = jax.jit(jax.vmap(jax.grad(ln_out)))
+        jfw = jax.jit(jax.vmap(jax.jacfwd(ln_out_tan)))
         timings = {}
-        for label, f in (("forward", fwd), ("gradient", grd)):
+        for label, f in (("forward", fwd), ("gradient", grd), ("jacfwd", jfw)):
             t = time.perf_counter()
             jax.block_until_ready(f(vals))
             compile_run = time.perf_counter() - t
@@ -100,7 +106,8 @@ def _worker(args) -> dict:
                 reps.append(time.perf_counter() - t)
             timings[label] = {"first_call_s": compile_run, "per_point_s": min(reps) / args.grad_points}
         info["gradient"] = {"output": out, "parameter": name, "points": args.grad_points, **timings,
-                            "grad_over_forward": timings["gradient"]["per_point_s"] / timings["forward"]["per_point_s"]}
+                            "grad_over_forward": timings["gradient"]["per_point_s"] / timings["forward"]["per_point_s"],
+                            "jacfwd_over_forward": timings["jacfwd"]["per_point_s"] / timings["forward"]["per_point_s"]}
     return info
 
 
@@ -164,9 +171,10 @@ def main(argv=None) -> int:
     if g:
         print(f"gradient cost: d ln {g['output']}/d {g['parameter']} over {g['points']} vmapped points: "
               f"forward {g['forward']['per_point_s'] * 1e3:.2f} ms/point, gradient "
-              f"{g['gradient']['per_point_s'] * 1e3:.2f} ms/point, ratio {g['grad_over_forward']:.2f} "
-              f"(first calls incl. compile: {g['forward']['first_call_s']:.1f} s, "
-              f"{g['gradient']['first_call_s']:.1f} s)")
+              f"{g['gradient']['per_point_s'] * 1e3:.2f} ms/point (ratio {g['grad_over_forward']:.2f}), jacfwd "
+              f"{g['jacfwd']['per_point_s'] * 1e3:.2f} ms/point (ratio {g['jacfwd_over_forward']:.2f}); "
+              f"first calls incl. compile: {g['forward']['first_call_s']:.1f} s, "
+              f"{g['gradient']['first_call_s']:.1f} s, {g['jacfwd']['first_call_s']:.1f} s")
     if any(r["traces"] != 1 for r in results):
         print("ERROR: the chunk function was traced more than once", file=sys.stderr)
         return 1
