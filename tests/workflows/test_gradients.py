@@ -198,8 +198,8 @@ def _report(g: Gradients, mode: str) -> str:
 # ---------------------------------------------------------------------------------------------
 
 
-_FAST = ("wimp", "leptogenesis")
-_SLOW = ("cogenesis", "cogenesis-adm")
+_FAST = ("leptogenesis",)  # WIMP: slow (rtol-1e-10 FD reference, ~3 min); its gradients are also in tests/test_network.py
+_SLOW = ("wimp", "cogenesis", "cogenesis-adm")
 _PARAMS = [pytest.param(n, id=n) for n in _FAST] + [pytest.param(n, id=n, marks=pytest.mark.slow) for n in _SLOW]
 _MODE_PARAMS = [
     pytest.param(n, m, id=f"{n}-{m}", marks=[pytest.mark.slow] if n in _SLOW else [])
