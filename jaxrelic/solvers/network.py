@@ -1,37 +1,40 @@
 """Integrated (number-density) Boltzmann network for N species.
 
-For species i = 0…N−1 with comoving yields Y_i = n_i/s (for a non-self-conjugate
-species Y_i counts particles plus antiparticles) the network is
-(Griest & Seckel, Phys. Rev. D43 (1991) 3191, eq. 3; Edsjö & Gondolo 1997, eq. 2.1):
+For species i = 0…N−1 (0 = the dark matter) with comoving yields Y_i = n_i/s
+(for a non-self-conjugate species Y_i counts particles plus antiparticles) the
+network is (Griest & Seckel, PRD 43 (1991) 3191, eq. 3; Edsjö & Gondolo,
+PRD 56 (1997) 1879, eq. 2.1), written with the equilibrium reaction densities
+γ [GeV⁴] and u_i = ln(Y_i/Y_i^eq):
 
-    dY_i/dt = − s Σ_j ⟨σv⟩_ij (Y_i Y_j − Y_i^eq Y_j^eq)                  (annihilation, coannihilation)
-              − Σ_{j: m_j < m_i} Γ_{i→j} (Y_i − Y_j Y_i^eq/Y_j^eq)        (conversions / decays i → j)
-              + Σ_{k: m_k > m_i} Γ_{k→i} (Y_k − Y_i Y_k^eq/Y_i^eq)
-              − Γ_i^bath (Y_i − Y_i^eq)                                   (decays into the bath),
+    dY_i/dt = − (1/s) Σ_j γ_ij (e^{u_i+u_j} − 1)          (annihilation/coannihilation, γ_ij = ⟨σv⟩_ij n_i^eq n_j^eq)
+              − (1/s) γ_i (e^{u_i} − 1)                      (exchange with the bath, γ_i = Γ_i n_i^eq)
+              − Σ_{j<i} Γ_{i→j} Y_i (1 − e^{u_j−u_i}) + Σ_{k>i} Γ_{k→i} Y_k (1 − e^{u_i−u_k})
+                                                            (conversions i ↔ j, reverse by detailed balance).
 
-where the reverse conversion rates follow from detailed balance, so that
-Y = Y^eq is an exact fixed point.  Time is t = ln x with x = m_ref/T and
-dt_cosmic = (1 + δ)/(x H) dx, δ = (1/3) d ln g_*s/d ln T (entropy
-conservation), i.e. dY/d ln x = (1 + δ)/H · dY/dt.  The state is
-y_i = ln(Y_i + Y_floor) with Y_floor = 1e-30: yields from O(1) down to ~1e-28
-keep full relative precision (ln-variable), while a species that has become
-irrelevant (e.g. a Boltzmann-suppressed partner at Y ~ e^{−170}) settles at
-y ≈ ln Y_floor instead of forcing the step-size controller to track its
-equilibrium tail (Ω h² of a yield below 1e-30 is < 3e-17 for m ≤ 1e5 GeV).
-The system is integrated with the stiff solver of
-:func:`jaxrelic.numerics.ode.solve_ode`.
+Every term vanishes at u = 0 exactly (detailed balance).  ``inverse=False``
+keeps only the production parts (+γ/s) of the bath terms (freeze-in without
+back-reaction).  Time is t = ln x, x = m_DM/T, dt_cosmic = (1+δ)/(xH) dx with
+δ = (1/3) d ln g_*s/d ln T.
 
-Stiffness limiter.  A reaction with rate Γ ≫ H keeps its species in
-(relative) equilibrium up to O(H/Γ); its exact size no longer matters.  But an
-implicit step's error estimate carries rounding noise ~ h Γ/H ε, which for
-Γ/H ≳ 1e8 exceeds any tolerance ≥ 1e-8 (conversions on the bath reach
-Γ/H ~ 1e16).  Since the state is a logarithm |y| ~ 10–70, the noise is h Γ/H ε |y|, so
-Γ/H must stay below ~1e5–1e6 for rtol = 1e-8.  Every rate is therefore
-replaced by Γ/(1 + Γ/(c H)): c = 1e6 for annihilation, 1e4 for conversions
-and decays (``rate_cap``).  Rates below c H are unchanged to O(Γ/(cH)),
-larger ones saturate at c H, which still enforces (relative) equilibrium to
-1/c.  Measured effect on Ω h²: < 1e-5 relative for a single WIMP and ~6e-5
-for a coannihilating pair in the fast-conversion limit (tests/test_network.py).
+State variables (docs/physics/number_density_network.md, "Formulation").
+The state is v = ln Σ_i Y_i (the total, which only annihilation and bath terms
+change) and, for each partner, d_i = u_i − u_0 (its departure from *relative*
+equilibrium with the dark matter, on which the conversions act).  A conversion
+with Γ/H ~ 10¹⁶ then enters as Γ·expm1(d_j − d_i) with d ~ H/Γ stored to full
+relative precision, instead of as the difference of two large logarithms; no
+rate is capped.  Annihilation terms are evaluated as e^a expm1(z) or
+e^{a+z} − e^a (whichever is exact), all in log space, so nothing over- or
+underflows for Y^eq ~ e^{−10⁶}.
+
+Integrator.  Rodas4 (L-stable, linearly implicit, exact Jacobian by ``jacfwd``)
+on a *fixed* grid in ln x (:func:`jaxrelic.numerics.ode.solve_ode_grid`), with
+no step-size control: the result is a smooth function of every parameter, so
+single vs vmapped calls agree to round-off, one-ulp input changes move Ω by
+round-off, and finite differences match AD at small steps.  The grid (``n_steps``)
+is dense up to x = 10³ and coarser after it (residual annihilation only); a
+start from zero yield adds a geometric section resolving the first production.
+The embedded error estimate flags an under-resolved point (status
+``NOT_CONVERGED``) instead of returning a silently wrong number.
 
 Models implement :class:`AbstractNetworkModel`.
 """
@@ -44,39 +47,52 @@ from typing import NamedTuple
 import equinox as eqx
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax.scipy.special import logsumexp
 
 from .. import constants as c
 from ..numerics import status as st
-from ..numerics.ode import solve_ode
+from ..numerics.ode import solve_ode_grid
 from ..thermo.background import Background
 
-__all__ = ["AbstractNetworkModel", "NetworkRates", "RelicResult", "solve_network", "Y_FLOOR"]
+__all__ = ["AbstractNetworkModel", "NetworkRates", "RelicResult", "solve_network", "LOG_ZERO", "Y_ZERO_START"]
 
-#: Absolute yield floor of the state variable ln(Y + Y_FLOOR).
-Y_FLOOR = 1e-30
+#: ln of an absent rate (finite, so that sums and differences never produce inf − inf).
+LOG_ZERO = -1e100
+#: A zero initial yield starts the logarithmic state at Y = Y_ZERO_START · Y^eq(x_start);
+#: its effect on Y_today is that of an initial yield of that size (< 1e-25 relative for
+#: freeze-in).
+Y_ZERO_START = 1e-30
+#: Largest exponent taken in the rate terms (e^{700} ~ 1e304).
+_EXP_MAX = 700.0
+
+#: Default grid: steps up to x = 10³ (or the first 70 % of ln x), after it, and in the
+#: geometric start section used for zero initial yields.
+N_STEPS = (320, 64)
+N_START = 40
+#: Status NOT_CONVERGED where the embedded error estimate of ln Y_tot exceeds this.
+ERROR_FLAG = 1e-3
 
 
 class NetworkRates(NamedTuple):
     """Rates of a network at one temperature (natural units).
 
-    Attributes
-    ----------
-    sigma_v : array (N, N)
-        ⟨σv⟩_ij [GeV⁻²] for i + j → bath, symmetric, in the convention of the
-        equation above (for a non-self-conjugate species pair annihilation
-        χχ̄ → bath enters as ⟨σv⟩_χχ̄ / 2, because Y counts χ and χ̄).
-    conversion : array (N, N)
-        Γ_{i→j} [GeV] per particle of i, only used where m_i > m_j (the reverse
-        rate is fixed by detailed balance); includes inelastic scattering on the
-        bath and thermally averaged decays i → j + bath.
-    decay : array (N,)
-        Thermally averaged width into bath particles only [GeV].
+    ``sigma_v`` (N, N) ⟨σv⟩_ij [GeV⁻²] for i + j → bath, symmetric (for a non-self-conjugate
+    pair annihilation χχ̄ → bath enters as ⟨σv⟩_χχ̄ / 2, because Y counts χ and χ̄);
+    ``conversion`` (N, N) Γ_{i→j} [GeV] per particle of i, used for i > j (the reverse rate
+    follows from detailed balance; inelastic scattering on the bath and thermally averaged
+    decays i → j + bath); ``decay`` (N,) width into the bath only [GeV] (Γ_i in γ_i = Γ_i n_i^eq).
     """
 
     sigma_v: jax.Array
     conversion: jax.Array
     decay: jax.Array
+
+
+def _safe_log(x):
+    """ln x for x > 0, LOG_ZERO where x ≤ 0 (finite gradient)."""
+    pos = x > 0
+    return jnp.where(pos, jnp.log(jnp.where(pos, x, 1.0)), LOG_ZERO)
 
 
 class AbstractNetworkModel(eqx.Module):
@@ -95,6 +111,17 @@ class AbstractNetworkModel(eqx.Module):
     def rates(self, T) -> NetworkRates:
         """:class:`NetworkRates` at temperature T [GeV]."""
 
+    def log_gamma(self, T):
+        """(ln γ_ij (N, N), ln γ_i (N,)): equilibrium reaction densities [ln GeV⁴].
+
+        Default from :meth:`rates`: γ_ij = ⟨σv⟩_ij n_i^eq n_j^eq, γ_i = Γ_i n_i^eq.  Override it
+        to give rate densities directly in log space (e.g. UV freeze-in, where n^eq of the
+        produced particle and γ(T) have nothing to do with each other).
+        """
+        ln_n = self.log_n_eq(T)
+        r = self.rates(T)
+        return (_safe_log(r.sigma_v) + ln_n[:, None] + ln_n[None, :], _safe_log(r.decay) + ln_n)
+
     @property
     def dm_mass(self) -> jax.Array:
         """Mass of the stable relic into which all species end up [GeV]."""
@@ -104,23 +131,11 @@ class AbstractNetworkModel(eqx.Module):
 class RelicResult(eqx.Module):
     """Solution of a number-density network.
 
-    Attributes
-    ----------
-    omega_h2 : array
-        Ω h² = 2.7437e8 (m_DM/GeV) Y_today.
-    Y_today : array
-        Total relic yield Σ_i Y_i, including the analytic residual-annihilation
-        tail beyond x_end (see ``_tail_correction``).
-    x_f : array
-        Freeze-out x, defined by Y_tot(x_f) = 2 Y_tot^eq(x_f) (interpolated in ln x).
-    status : int32 array
-        :mod:`jaxrelic.numerics.status` code.
-    x : array (n_save,)
-        Output grid in x = m_ref/T.
-    Y, Y_eq : arrays (n_save, N)
-        Yields and equilibrium yields on that grid.
-    num_steps : array
-        ODE steps taken.
+    ``omega_h2`` = 2.7437e8 (m_DM/GeV) Y_today; ``Y_today`` = Σ_i Y_i including the analytic
+    residual-annihilation tail beyond x_end; ``x_f`` freeze-out x where Y_tot = 2 Y_tot^eq;
+    ``status`` a :mod:`jaxrelic.numerics.status` code; ``x`` (n,) the grid in x = m_DM/T,
+    ``Y``/``Y_eq`` (n, N) yields on it; ``num_steps`` steps taken; ``error_estimate`` the
+    largest embedded local error estimate of ln Y_tot over the steps.
     """
 
     omega_h2: jax.Array
@@ -131,82 +146,183 @@ class RelicResult(eqx.Module):
     Y: jax.Array
     Y_eq: jax.Array
     num_steps: jax.Array
+    error_estimate: jax.Array
 
 
-def _to_yield(y):
-    return jnp.maximum(jnp.exp(y) - Y_FLOOR, 0.0)
+# --------------------------------------------------------------------------- right-hand side
 
 
-def _limit(rate, cap):
-    """Smooth stiffness limiter Γ → Γ/(1 + Γ/cap) (rates in units of H)."""
-    return rate / (1.0 + rate / cap)
+def _e_expm1(a, z):
+    """e^a (e^z − 1), exact for any z and without overflow when a + z is moderate."""
+    big = z > 0.5
+    z_small = jnp.where(big, 0.0, z)
+    small_form = jnp.exp(jnp.minimum(a, _EXP_MAX)) * jnp.expm1(z_small)
+    big_form = jnp.exp(jnp.minimum(a + jnp.where(big, z, 0.0), _EXP_MAX)) - jnp.exp(jnp.minimum(a, _EXP_MAX))
+    return jnp.where(big, big_form, small_form)
+
+
+class _Frame(NamedTuple):
+    """Everything the RHS needs at one time t, independent of the state."""
+
+    ln_yeq: jax.Array  # (N,)
+    dln_yeq: jax.Array  # (N,) d ln Y_i^eq / d ln x
+    ln_k_ann: jax.Array  # (N, N) ln κ_ij = ln[γ_ij (1+δ)/(s H)]: dY_i/d ln x ⊃ −κ_ij (e^{u_i+u_j} − 1)
+    ln_k_bath: jax.Array  # (N,)
+    conv: jax.Array  # (N, N) Γ_{i→j}(1+δ)/H for i > j, else 0
+
+
+def _frame(model, background, m_ref, t):
+    lnT = jnp.log(m_ref) - t
+
+    def ln_yeq_of(lnT_):
+        T_ = jnp.exp(lnT_)
+        return model.log_n_eq(T_) - jnp.log(background.entropy_density(T_))
+
+    ln_yeq, dln_dlnT = jax.jvp(ln_yeq_of, (lnT,), (jnp.ones_like(lnT),))
+    T = jnp.exp(lnT)
+    H, s, jac = background.state(T)
+    ln_g_ann, ln_g_bath = model.log_gamma(T)
+    ln_unit = jnp.log(jac) - jnp.log(s) - jnp.log(H)
+    r = model.rates(T) if _uses_conversions(model) else None
+    n = ln_yeq.shape[0]
+    if r is None:
+        conv = jnp.zeros((n, n))
+    else:
+        lower = jnp.tril(jnp.ones((n, n)), -1)
+        conv = lower * r.conversion * (jac / H)
+    return _Frame(ln_yeq, -dln_dlnT, ln_g_ann + ln_unit, ln_g_bath + ln_unit, conv)
+
+
+def _uses_conversions(model) -> bool:
+    return int(np.shape(model.masses)[0]) > 1
+
+
+def _unpack(y, ln_yeq):
+    """(ln Y_i, u_i, d_i) from the state y = (v, d_1 … d_{N−1})."""
+    d = jnp.concatenate([jnp.zeros(1, y.dtype), y[1:]])
+    ln_rho = ln_yeq - ln_yeq[0]
+    L = logsumexp(ln_rho + d)
+    ln_Y = y[0] - L + ln_rho + d
+    return ln_Y, ln_Y - ln_yeq, d
+
+
+def _rates_per_particle(fr: _Frame, y, inverse: bool):
+    """((dY_i/d ln x)/Y_i from bath and annihilation terms, from conversions, ln Y_i)."""
+    z, u, d = _unpack(y, fr.ln_yeq)
+    ln_k_ann_i = fr.ln_k_ann - z[:, None]  # κ_ij / Y_i
+    ln_k_bath_i = fr.ln_k_bath - z
+    if inverse:
+        r = -jnp.sum(_e_expm1(ln_k_ann_i, u[:, None] + u[None, :]), axis=1) - _e_expm1(ln_k_bath_i, u)
+    else:
+        r = jnp.sum(jnp.exp(jnp.minimum(ln_k_ann_i, _EXP_MAX)), axis=1) + jnp.exp(jnp.minimum(ln_k_bath_i, _EXP_MAX))
+    r_conv = jnp.zeros_like(r)
+    if fr.conv.shape[0] > 1:
+        # conversions i → j (i > j): flux/Y_i = Γ (1 − e^{u_j − u_i}) = −Γ expm1(d_j − d_i), into j: × Y_i/Y_j
+        n = u.shape[0]
+        lower = jnp.arange(n)[:, None] > jnp.arange(n)[None, :]
+        one_minus = -jnp.expm1(jnp.clip(jnp.where(lower, d[None, :] - d[:, None], 0.0), -_EXP_MAX, _EXP_MAX))
+        ratio = jnp.exp(jnp.clip(z[:, None] - z[None, :], -_EXP_MAX, _EXP_MAX))  # Y_i / Y_j
+        r_conv = -jnp.sum(fr.conv * one_minus, axis=1) + jnp.sum(fr.conv * one_minus * ratio, axis=0)
+    return r, r_conv, z
+
+
+def _vf(inverse):
+    """d(v, d_1, …)/d ln x as a function of (frame, state)."""
+
+    def vf(fr, y):
+        r, r_conv, z = _rates_per_particle(fr, y, inverse)
+        dv = jnp.sum(jnp.exp(z - y[0]) * r)  # conversions keep Y_tot: no r_conv here
+        du = r + r_conv - fr.dln_yeq
+        return jnp.concatenate([dv[None], du[1:] - du[0]])
+
+    return vf
 
 
 def _rhs(t, y, args):
-    """d y_i / d ln x with y_i = ln(Y_i + Y_FLOOR)."""
-    model, background, m_ref, caps = args
-    cap_ann, cap_conv = caps
-    x = jnp.exp(t)
-    T = m_ref / x
-    H, s, jac = background.state(T)
-    ln_yeq = model.log_n_eq(T) - jnp.log(s)
-    r = model.rates(T)
-    Y = _to_yield(y)
-    Yeq = jnp.exp(ln_yeq)
-    # all rates in units of H (then limited), t = ln x
-    # annihilation / coannihilation: relaxation rate of species i via j is s σv_ij (Y_j^eq + Y_i^eq)
-    # limiter as a factor 1/(1 + Γ/c) (= _limit(Γ)/Γ without dividing by Γ, whose
-    # derivative ∝ 1/Γ² overflows once Y^eq underflows)
-    ann = s * r.sigma_v / H
-    ann_rate = ann * (Yeq[None, :] + Yeq[:, None])
-    ann = ann / (1.0 + ann_rate / cap_ann)
-    dY = -(ann @ Y * Y - ann @ Yeq * Yeq)
-    # conversions i -> j for m_i > m_j, reverse by detailed balance
-    m = model.masses
-    down = (m[:, None] > m[None, :]).astype(Y.dtype)
-    ratio = down * jnp.exp(jnp.clip(jnp.where(down > 0, ln_yeq[:, None] - ln_yeq[None, :], 0.0), -700.0, 700.0))  # Y_i^eq/Y_j^eq, may exceed 1 (g_i > g_j)
-    conv = _limit(r.conversion / H, cap_conv)
-    flux = down * conv * (Y[:, None] - Y[None, :] * ratio)  # i -> j
-    dY = dY - jnp.sum(flux, axis=1) + jnp.sum(flux, axis=0)
-    dY = dY - _limit(r.decay / H, cap_conv) * (Y - Yeq)
-    return jac * dY / (Y + Y_FLOOR)
+    """d(v, d_1, …)/d ln x at time t = ln x."""
+    model, background, m_ref, inverse = args
+    return _vf(inverse)(_frame(model, background, m_ref, t), y)
 
 
-def _tail_correction(model, background, m_ref, t1, y_end):  # noqa: D401
+def _error_weight(fr, y):
+    """Weights of the error estimate: 1 for ln Y_tot, the partner's share Y_i/Y_tot for d_i."""
+    z = _unpack(y, fr.ln_yeq)[0]
+    return jnp.concatenate([jnp.ones(1), jnp.exp(z[1:] - y[0])])
+
+
+def _pack(z, ln_yeq):
+    """State (v, d) from ln Y_i."""
+    u = z - ln_yeq
+    return jnp.concatenate([logsumexp(z)[None], u[1:] - u[0]])
+
+
+def _predictor(fr_old, fr_new, y):
+    """Newton start for the next stage: species within a factor e of equilibrium move with
+    Y^eq, the others keep their yield."""
+    z = _unpack(y, fr_old.ln_yeq)[0]
+    near = jnp.abs(z - fr_old.ln_yeq) < 1.0
+    return _pack(jnp.where(near, z + fr_new.ln_yeq - fr_old.ln_yeq, z), fr_new.ln_yeq)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _ln_annihilation_B(model, background, m_ref, t, ln_Y):
+    """ln B(t) with dY_tot/d ln x = −B Y_tot² from annihilation alone (Y^eq terms dropped)."""
+    fr = _frame(model, background, m_ref, t)
+    ln_tot = logsumexp(ln_Y)
+    terms = fr.ln_k_ann - fr.ln_yeq[:, None] - fr.ln_yeq[None, :] + ln_Y[:, None] + ln_Y[None, :] - 2.0 * ln_tot
+    return logsumexp(terms)
+
+
+def _tail_correction(model, background, m_ref, t1, ln_Y_end):
     """1/Y_∞ − 1/Y_end for residual annihilation after x_end.
 
-    Once Y^eq is negligible dY_tot/dt = −B(t) Y_tot² (t = ln x) with B
-    independent of Y; B ∝ x^{−k} (k = 1 for s-wave at constant g_*), so
-    ∫_{t_end}^∞ B dt = B(t_end)/k with k from B at x_end and x_end/2.  For an
-    s-wave WIMP this removes the ~1 % bias of stopping at x_end = 1000
-    (tests/test_network.py compares with x_end = 1e8).
+    Once Y^eq is negligible dY_tot/dt = −B(t) Y_tot² (t = ln x) with B independent of Y;
+    B ∝ x^{−k} (k = 1 for s-wave at constant g_*), so ∫_{t_end}^∞ B dt = B(t_end)/k with k
+    from B at x_end and x_end/2 (composition held fixed).
     """
-    Y = _to_yield(y_end)
-    Ytot = jnp.sum(Y)
-
-    def B(t):
-        return -jnp.sum((Y + Y_FLOOR) * _rhs(t, y_end, (model, background, m_ref, (jnp.inf, jnp.inf)))) / Ytot**2
-
-    b1, b0 = B(t1), B(t1 - jnp.log(2.0))
-    k = jnp.clip(jnp.log(b0 / b1) / jnp.log(2.0), 0.5, 10.0)
-    return jnp.where((b1 > 0) & (b0 > 0), b1 / k, 0.0)
+    lb1 = _ln_annihilation_B(model, background, m_ref, t1, ln_Y_end)
+    lb0 = _ln_annihilation_B(model, background, m_ref, t1 - jnp.log(2.0), ln_Y_end)
+    k = jnp.clip((lb0 - lb1) / jnp.log(2.0), 0.5, 10.0)
+    ok = (lb1 > 0.5 * LOG_ZERO) & (lb0 > 0.5 * LOG_ZERO)
+    return jnp.where(ok, jnp.exp(jnp.where(ok, lb1, 0.0)) / k, 0.0)
 
 
 def _freeze_out(x, ln_Y_tot, ln_Yeq_tot):
-    """x_f with Y_tot = 2 Y_eq,tot, log-linear interpolation on the output grid.
-
-    Takes logarithms: Y_eq underflows to 0 at large x, and the reverse-mode
-    derivative of ``log`` there would be 0·∞ = NaN.
-    """
-    d = ln_Y_tot - ln_Yeq_tot - jnp.log(2.0)
-    after = d >= 0.0
+    """x_f with Y_tot = 2 Y_eq,tot, log-linear interpolation on the output grid."""
+    dd = ln_Y_tot - ln_Yeq_tot - jnp.log(2.0)
+    after = dd >= 0.0
     i = jnp.clip(jnp.argmax(after) - 1, 0, x.shape[0] - 2)
-    d0, d1 = d[i], d[i + 1]
+    d0, d1 = dd[i], dd[i + 1]
     frac = jnp.clip(-d0 / jnp.where(d1 == d0, 1.0, d1 - d0), 0.0, 1.0)
     lx = jnp.log(x[i]) + frac * (jnp.log(x[i + 1]) - jnp.log(x[i]))
-    xf = jnp.exp(lx)
-    xf = jnp.where(after[0], x[0], xf)
+    xf = jnp.where(after[0], x[0], jnp.exp(lx))
     return jnp.where(jnp.any(after), xf, x[-1])
+
+
+def make_grid(t0, t1, n_steps=N_STEPS, n_start: int = 0):
+    """Fixed integration grid in t = ln x (smooth in t0, t1).
+
+    ``n_steps[0]`` equal steps up to t_b = t0 + (t1 − t0)·clip((ln 10³ − t0)/(t1 − t0), 0.5, 0.9),
+    ``n_steps[1]`` after it; with ``n_start`` > 0 the first regular step is replaced by a
+    geometric section t0 + h₁·(q^k − 1)/(q^{n_start} − 1)-like spacing from h₁·1e-7 on
+    (resolves the ln(t − t0) growth of a yield that starts at zero).
+    """
+    n1, n2 = n_steps
+    span = t1 - t0
+    frac = jnp.clip((jnp.log(1000.0) - t0) / span, 0.5, 0.9)
+    tb = t0 + frac * span
+    h1 = (tb - t0) / n1
+    first = t0 + jnp.linspace(0.0, 1.0, n1 + 1) * (tb - t0)
+    second = tb + jnp.linspace(0.0, 1.0, n2 + 1)[1:] * (t1 - tb)
+    if n_start:
+        geo = h1 * jnp.asarray(np.geomspace(1e-7, 1.0, n_start + 1)[:-1])
+        first = jnp.concatenate([first[:1], t0 + geo, first[1:]])
+    return jnp.concatenate([first, second])
+
+
+# --------------------------------------------------------------------------- public solver
 
 
 def solve_network(
@@ -215,79 +331,82 @@ def solve_network(
     *,
     x_start=1.0,
     x_end=None,
-    n_save: int = 200,
-    rtol: float = 1e-8,
-    atol: float = 1e-8,
-    max_steps: int = 8192,
-    adjoint: str = "reverse",
+    Y_start=None,
+    inverse: bool = True,
+    n_steps=N_STEPS,
+    n_start: int | None = None,
     tail: bool = True,
-    rate_cap: tuple = (1e6, 1e4),
+    adjoint: str = "either",
+    **unused,
 ) -> RelicResult:
-    """Solve the number-density network from x_start (equilibrium) to x_end.
+    """Solve the number-density network from x_start to x_end (x = m_DM/T).
 
-    Pure function of its inputs: wrap in ``jax.jit`` / ``jax.vmap`` /
-    ``jax.grad`` at the call site (or use :func:`jaxrelic.relic_density`).
+    Pure function of its inputs: wrap in ``jax.jit`` / ``jax.vmap`` / ``jax.grad`` at the
+    call site (or use :func:`jaxrelic.relic_density`).  Forward and reverse mode both
+    differentiate the fixed-grid solve exactly (``adjoint`` is accepted for compatibility).
 
     Parameters
     ----------
-    model : AbstractNetworkModel
-        Species and rates.
-    background : Background, optional
-        Thermal history (default: SM with the Saikawa–Shirai g_* table).
-    x_start, x_end : float
-        Integration range in x = m_DM/T; the species start in equilibrium.
-        Default x_end = max(1000, m_DM / 1e-4 GeV): the end lies after the
-        QCD and muon eras, where the analytic tail (``tail``) is accurate.
-    n_save : int
-        Number of output points (log-spaced in x).
-    rtol, atol : float
-        Tolerances on ln(Y_i + Y_FLOOR) (relative tolerances on Y above the floor).
-    max_steps : int
-        Step budget (exceeded → status MAX_STEPS).
-    adjoint : {"reverse", "forward"}
-        Differentiation mode of the ODE solve (see :func:`solve_ode`).
-    tail : bool
+    model, background
+        Species and rates; thermal history (default: SM with the Saikawa–Shirai g_* table).
+    x_start, x_end
+        Integration range; default x_end = 1000 + m_DM/(10⁻⁴ GeV) (after the QCD and muon
+        eras, where the analytic tail is accurate; smooth in m_DM).
+    Y_start
+        None: every species starts in equilibrium.  Else an (N,) array of initial yields
+        (0 allowed; NaN entries start in equilibrium).
+    inverse
+        False keeps only the production part of the bath terms (no back-reaction).
+    n_steps, n_start
+        Grid (:func:`make_grid`); ``n_start`` defaults to ``N_START`` when ``Y_start`` is given.
+    tail
         Add the analytic residual-annihilation tail beyond x_end.
-    rate_cap : (float, float)
-        Stiffness limiters c for annihilation and for conversions/decays:
-        rates above c H saturate (module docstring).
     """
+    for key in unused:
+        if key not in ("rtol", "atol", "max_steps", "n_save", "rate_cap"):
+            raise TypeError(f"solve_network() got an unexpected keyword argument {key!r}")
     if background is None:
         background = Background.standard_model()
-    m_ref = model.dm_mass
+    m_ref = jnp.asarray(model.dm_mass, dtype=jnp.float64)
+    n = int(np.shape(model.masses)[0])
     if x_end is None:
-        x_end = jnp.maximum(1000.0, m_ref / 1e-4)
-    T0 = m_ref / x_start
-    s0 = background.entropy_density(T0)
-    y0 = jnp.log(jnp.exp(model.log_n_eq(T0) - jnp.log(s0)) + Y_FLOOR)
+        x_end = 1000.0 + m_ref / 1e-4
     t0 = jnp.log(jnp.asarray(x_start, dtype=jnp.float64))
     t1 = jnp.log(jnp.asarray(x_end, dtype=jnp.float64))
-    ts = jnp.linspace(t0, t1, n_save)
-    sol = solve_ode(
-        _rhs,
-        y0,
-        t0,
-        t1,
-        args=(model, background, m_ref, tuple(rate_cap)),
-        ts=ts,
-        rtol=rtol,
-        atol=atol,
-        max_steps=max_steps,
-        adjoint=adjoint,
-    )
-    x = jnp.exp(ts)
-    T = m_ref / x
-    s = background.entropy_density(T)
-    ln_Yeq = jax.vmap(model.log_n_eq)(T) - jnp.log(s)[:, None]
-    Yeq = jnp.exp(ln_Yeq)
-    Y = _to_yield(sol.ys)
-    if tail:
-        Y_today = 1.0 / (1.0 / jnp.sum(Y[-1]) + _tail_correction(model, background, m_ref, t1, sol.ys[-1]))
+    if n_start is None:
+        n_start = N_START if Y_start is not None else 0
+    ts = make_grid(t0, t1, tuple(n_steps), n_start)
+
+    fr0 = _frame(model, background, m_ref, t0)
+    if Y_start is None:
+        ln_Y0 = fr0.ln_yeq
     else:
-        Y_today = jnp.sum(Y[-1])
+        Ys = jnp.broadcast_to(jnp.asarray(Y_start, dtype=jnp.float64), (n,))
+        eq = jnp.isnan(Ys)
+        tiny = fr0.ln_yeq + jnp.log(Y_ZERO_START)
+        ln_given = jnp.logaddexp(_safe_log(jnp.where(eq, 1.0, Ys)), tiny)
+        ln_Y0 = jnp.where(eq, fr0.ln_yeq, ln_given)
+    y0 = _pack(ln_Y0, fr0.ln_yeq)
+
+    frame_fn = lambda t: _frame(model, background, m_ref, t)  # noqa: E731
+    sol = solve_ode_grid(_vf(bool(inverse)), frame_fn, y0, ts, error_weight=_error_weight, predictor=_predictor)
+
+    x = jnp.exp(ts)
+    frames = jax.vmap(lambda t: _frame(model, background, m_ref, t).ln_yeq)(ts)
+    ln_Y = jax.vmap(lambda y, ly: _unpack(y, ly)[0])(sol.ys, frames)
+    Y = jnp.exp(ln_Y)
+    Y_eq = jnp.exp(frames)
+    ln_Y_tot = logsumexp(ln_Y, axis=1)
+    Y_end = jnp.exp(ln_Y_tot[-1])
+    if tail:
+        Y_today = 1.0 / (1.0 / Y_end + _tail_correction(model, background, m_ref, t1, ln_Y[-1]))
+    else:
+        Y_today = Y_end
     omega = c.OMEGA_H2_PER_MY * model.dm_mass * Y_today
-    x_f = _freeze_out(x, logsumexp(sol.ys, axis=1), logsumexp(ln_Yeq, axis=1))
-    status = st.flag_nonfinite(sol.status, omega)
+    x_f = _freeze_out(x, ln_Y_tot, logsumexp(frames, axis=1))
+    err = sol.max_error  # max over steps of Σ_i (Y_i/Y_tot)|k₆,i|
+    status = jnp.where(err > ERROR_FLAG, st.NOT_CONVERGED, sol.status)
+    status = st.flag_nonfinite(status, omega)
     return RelicResult(
         omega_h2=omega,
         Y_today=Y_today,
@@ -295,6 +414,7 @@ def solve_network(
         status=status,
         x=x,
         Y=Y,
-        Y_eq=Yeq,
-        num_steps=sol.num_steps,
+        Y_eq=Y_eq,
+        num_steps=jnp.asarray(ts.shape[0] - 1),
+        error_estimate=err,
     )
