@@ -9,4 +9,5 @@ from .thermal_average import kallen as kallen
 from .thermal_average import kallen_masses as kallen_masses
 from .thermal_average import sigma_from_sigma_v as sigma_from_sigma_v
 from .thermal_average import thermal_average as thermal_average
+from .thermal_average import thermal_average_checked as thermal_average_checked
 from .thermal_average import v_lab as v_lab
