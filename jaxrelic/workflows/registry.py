@@ -118,3 +118,6 @@ def _loader(module: str) -> Callable[[], ModelSpec]:
 
 
 MODELS: dict[str, Callable[[], ModelSpec]] = {name: _loader(mod) for name, mod in _SPEC_MODULES.items()}
+#: Freeze-in: two specs in one module (jaxrelic/workflows/specs/freeze_in.py: decay_spec, uv_spec).
+MODELS["freeze-in-decay"] = lambda: __import__("jaxrelic.workflows.specs.freeze_in", fromlist=["_"]).decay_spec()
+MODELS["freeze-in-uv"] = lambda: __import__("jaxrelic.workflows.specs.freeze_in", fromlist=["_"]).uv_spec()
