@@ -74,6 +74,7 @@ def test_against_scipy_reference(background, name):
     assert float(r.omega_h2) == pytest.approx(want["omega_h2"], rel=1e-4)
 
 
+@pytest.mark.slow
 def test_grid_convergence_reported(background):
     """Doubling the grid moves Ω by ≤ 1e-5 at the default, and the embedded error estimate
     is below the NOT_CONVERGED flag."""
@@ -105,7 +106,7 @@ def test_one_ulp_input_change(background):
         assert abs(b / a - 1) <= 1e-9 and abs(c_ / a - 1) <= 1e-9, (m, a, b, c_)
 
 
-@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize("mode", [pytest.param("reverse", marks=pytest.mark.slow), "forward"])
 def test_gradient_vs_small_step_fd(background, mode):
     """AD of ln Ω w.r.t. (ln m, ln σv) vs central differences with steps 1e-6 and 1e-5: ≤ 1e-6."""
     p0 = jnp.log(jnp.asarray([100.0, 2.2e-26]))
@@ -142,3 +143,11 @@ def test_given_start_and_production_only(background):
         model, background
     )
     assert float(prod.Y[-1, 0]) > float(eq.Y_eq[0, 0])
+
+
+@pytest.mark.parametrize("mass", [pytest.param(0.1, marks=pytest.mark.slow), 100.0, pytest.param(1e5, marks=pytest.mark.slow)])
+def test_solve_for_converges_at_ftol_1e8(mass):
+    """Newton on the smooth engine: ⟨σv⟩ for Ω h² = 0.12 to ftol = 1e-8 in ≤ 10 steps."""
+    root = jaxrelic.solve_for("wimp", "sigma_v", "omega_h2", 0.12, {"mass": mass}, x0=2.2e-26, ftol=1e-8)
+    assert root.converged and root.iterations <= 10, (root.iterations, root.reason)
+    assert abs(root.achieved / 0.12 - 1.0) <= 1e-8

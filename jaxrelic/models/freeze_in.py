@@ -433,41 +433,6 @@ def decay_regime(y_fi_analytic, y_eq_rel):
 # --------------------------------------------------------------------------------------
 # solve helpers (pure: wrap in jit / grad / vmap at the call site)
 # --------------------------------------------------------------------------------------
-#: Length of the analytic start section in units of the first regular grid step (see _seed).
-SEED_STEPS = 6.0
-
-
-def _seed(model, background, x_start, x_end, n_steps, pair: bool, inverse: bool):
-    """(x_seed, Y_seed): the first few grid steps after a zero start, integrated by quadrature.
-
-    A yield that starts at zero grows like ln(t − t0) in the network's logarithmic state, which
-    no fixed grid resolves near t0 (the embedded error estimate is ~1e-3 for the steps with
-    h ≳ t − t0, and the yield made there is lost at that accuracy).  Over the first
-    τ = SEED_STEPS·h₁ in ln x (h₁ the first regular step of the engine grid) the source is
-    integrated instead: P = ∫ (γ_χχ + γ_χ)(1 + δ)/(sH) d ln x (:func:`production_integral`),
-    and the back-reaction is included by solving dY/dt = S (1 − (Y/Y^eq)^k) with S/Y^eq held
-    constant: Y = Y^eq (1 − e^{−P/Y^eq}) for a decay (k = 1), Y^eq tanh(P/Y^eq) for pair
-    production (k = 2).  Exact for production only (``inverse=False``) and to O(Y/Y^eq)
-    otherwise, i.e. exact in the freeze-in regime; in the equilibrium regime the following
-    network steps relax any O(1) error of the seed.  The network then starts at
-    x_seed = x_start e^τ from Y_seed with steps h ≤ τ/SEED_STEPS.
-    """
-    t0 = jnp.log(jnp.asarray(x_start, dtype=jnp.float64))
-    t1 = jnp.log(jnp.asarray(x_end, dtype=jnp.float64))
-    ts = _net.make_grid(t0, t1, tuple(n_steps), 0)
-    tau = SEED_STEPS * (ts[1] - ts[0])
-    x_seed = jnp.exp(t0 + tau)
-    T_start, T_seed = model.dm_mass / jnp.exp(t0), model.dm_mass / x_seed
-    P = production_integral(model, background, T_start, T_seed, panels=8, nodes=16)
-    if not inverse:
-        return x_seed, P
-    ln_yeq = model.log_n_eq(T_seed)[0] - jnp.log(background.entropy_density(T_seed))
-    Yeq = jnp.exp(ln_yeq)
-    r = P / Yeq
-    Y = Yeq * (jnp.tanh(r) if pair else -jnp.expm1(-r))
-    return x_seed, Y
-
-
 def solve_freeze_in_decay(
     model: FreezeInDecay,
     background: Background | None = None,
@@ -514,18 +479,15 @@ def solve_freeze_in_uv(model: FreezeInUV, background: Background | None = None, 
 
 
 def _solve_from_zero(model, background, x_start, x_end, pair, inverse, seed, options):
-    if seed:
-        n_steps = options.get("n_steps", _net.N_STEPS)
-        x_start, Y0 = _seed(model, background, x_start, x_end, n_steps, pair, inverse)
-        options.setdefault("n_start", 0)
-    else:
-        Y0 = 0.0
+    """The engine from Y = 0 at x_start; ``seed`` integrates its first steps by quadrature
+    (:func:`jaxrelic.solvers.network._seeded_start`)."""
     return _net.solve_network(
         model,
         background,
         x_start=x_start,
         x_end=x_end,
-        Y_start=jnp.reshape(jnp.asarray(Y0, dtype=jnp.float64), (1,)),
+        Y_start=jnp.zeros(1),
         inverse=inverse,
+        seed=bool(seed),
         **options,
     )

@@ -154,7 +154,7 @@ _KV5_A = tuple(tuple(float(a) for a in row) for row in _KV5.a_lower)
 _KV5_C = (0.0,) + tuple(float(c) for c in _KV5.c)
 _KV5_B_ERR = tuple(float(b) for b in _KV5.b_error)
 #: Full Newton iterations per implicit stage (fixed count: no data-dependent termination).
-NEWTON_ITERATIONS = 6
+NEWTON_ITERATIONS = 4
 #: Largest Newton update per component and iteration (keeps exponentials finite far from
 #: the root; a stage that needs more is flagged through the residual).
 _NEWTON_MAX_STEP = 8.0

@@ -53,23 +53,25 @@ from jax.scipy.special import logsumexp
 from .. import constants as c
 from ..numerics import status as st
 from ..numerics.ode import solve_ode_grid
+from ..numerics.quadrature import legendre_on
 from ..thermo.background import Background
 
 __all__ = ["AbstractNetworkModel", "NetworkRates", "RelicResult", "solve_network", "LOG_ZERO", "Y_ZERO_START"]
 
 #: ln of an absent rate (finite, so that sums and differences never produce inf − inf).
 LOG_ZERO = -1e100
-#: A zero initial yield starts the logarithmic state at Y = Y_ZERO_START · Y^eq(x_start);
-#: its effect on Y_today is that of an initial yield of that size (< 1e-25 relative for
-#: freeze-in).
+#: A zero initial yield that is not seeded (``seed=False``, or no production at all) starts
+#: the logarithmic state at Y = Y_ZERO_START · Y^eq(x_start).
 Y_ZERO_START = 1e-30
+#: Length of the seeded start section in units of the first regular grid step.
+SEED_STEPS = 6.0
 #: Largest exponent taken in the rate terms (e^{700} ~ 1e304).
 _EXP_MAX = 700.0
 
 #: Default grid: steps up to x = 10³ (or the first 70 % of ln x), after it, and in the
 #: geometric start section used for zero initial yields.
 N_STEPS = (320, 64)
-N_START = 40
+N_START = 0
 #: Status NOT_CONVERGED where the embedded error estimate of ln Y_tot exceeds this.
 ERROR_FLAG = 1e-3
 
@@ -322,6 +324,39 @@ def make_grid(t0, t1, n_steps=N_STEPS, n_start: int = 0):
     return jnp.concatenate([first, second])
 
 
+def _production(model, background, m_ref, t0, t1, panels: int = 4, nodes: int = 16):
+    """(P_ann, P_bath) (N,): ∫ production terms dY_i/d ln x at Y = 0 from t0 to t1 (Gauss–Legendre)."""
+    edges = t0 + (t1 - t0) * jnp.linspace(0.0, 1.0, panels + 1)
+    lt, w = legendre_on(edges[:-1], edges[1:], nodes)
+    frs = jax.vmap(lambda t: _frame(model, background, m_ref, t))(lt.reshape(-1))
+    p_ann = jnp.exp(logsumexp(frs.ln_k_ann, axis=2))  # Σ_j κ_ij
+    p_bath = jnp.exp(frs.ln_k_bath)
+    w = w.reshape(-1)[:, None]
+    return jnp.sum(w * p_ann, axis=0), jnp.sum(w * p_bath, axis=0)
+
+
+def _seeded_start(model, background, m_ref, t0, t_seed, Ys, inverse):
+    """ln Y at t_seed for species that start at Y = 0 at t0 (module docstring of solve_network).
+
+    Production P_i = ∫ (Σ_j κ_ij + κ_i) d ln x over [t0, t_seed]; with back-reaction
+    dY/dt = S(1 − (Y/Y^eq)^k), S/Y^eq held fixed: Y = Y^eq tanh(P/Y^eq) for pair production
+    (k = 2), Y^eq (1 − e^{−P/Y^eq}) for bath exchange (k = 1), weighted by their shares of P.
+    Exact for production only and to O(Y/Y^eq) otherwise (the freeze-in regime); in the
+    equilibrium regime the following steps relax any O(1) error of the seed.
+    """
+    p_ann, p_bath = _production(model, background, m_ref, t0, t_seed)
+    P = p_ann + p_bath
+    ln_yeq = _frame(model, background, m_ref, t_seed).ln_yeq
+    if inverse:
+        Yeq = jnp.exp(ln_yeq)
+        r = P / Yeq
+        share = p_ann / jnp.where(P > 0, P, 1.0)
+        Y = Yeq * (share * jnp.tanh(r) + (1.0 - share) * -jnp.expm1(-r))
+    else:
+        Y = P
+    return jnp.logaddexp(_safe_log(Y + Ys), ln_yeq + jnp.log(Y_ZERO_START))
+
+
 # --------------------------------------------------------------------------- public solver
 
 
@@ -335,6 +370,7 @@ def solve_network(
     inverse: bool = True,
     n_steps=N_STEPS,
     n_start: int | None = None,
+    seed: bool | None = None,
     tail: bool = True,
     adjoint: str = "either",
     **unused,
@@ -358,7 +394,13 @@ def solve_network(
     inverse
         False keeps only the production part of the bath terms (no back-reaction).
     n_steps, n_start
-        Grid (:func:`make_grid`); ``n_start`` defaults to ``N_START`` when ``Y_start`` is given.
+        Grid (:func:`make_grid`).
+    seed
+        Integrate the first ``SEED_STEPS`` grid steps after the start by quadrature of the
+        production terms (:func:`_seeded_start`) for species that start at Y = 0, and start
+        the network there (``x`` then begins at that point).  A yield growing from zero is
+        ln(x − x_start) in the logarithmic state, which no fixed grid resolves.  Default:
+        True when ``Y_start`` is a concrete array with an exact zero.
     tail
         Add the analytic residual-annihilation tail beyond x_end.
     """
@@ -374,17 +416,32 @@ def solve_network(
     t0 = jnp.log(jnp.asarray(x_start, dtype=jnp.float64))
     t1 = jnp.log(jnp.asarray(x_end, dtype=jnp.float64))
     if n_start is None:
-        n_start = N_START if Y_start is not None else 0
-    ts = make_grid(t0, t1, tuple(n_steps), n_start)
+        n_start = N_START
+    if seed is None:
+        seed = Y_start is not None and not isinstance(Y_start, jax.core.Tracer) and bool(np.any(np.asarray(Y_start) == 0.0))
+    if Y_start is not None and not isinstance(Y_start, jax.core.Tracer):
+        ys_np = np.asarray(Y_start, dtype=np.float64)
+        if np.any(ys_np < 0) or np.any(np.isinf(ys_np)):
+            raise ValueError(f"Y_start={Y_start!r}: initial yields must be >= 0 (or NaN for equilibrium)")
+        if ys_np.size not in (1, n):
+            raise ValueError(f"Y_start must have {n} entries (one per species), got {ys_np.size}")
+    if seed and Y_start is not None:
+        t_seed = t0 + SEED_STEPS * (make_grid(t0, t1, tuple(n_steps), 0)[1] - t0)
+    else:
+        t_seed = t0
+    ts = make_grid(t_seed, t1, tuple(n_steps), n_start)
 
-    fr0 = _frame(model, background, m_ref, t0)
+    fr0 = _frame(model, background, m_ref, t_seed)
     if Y_start is None:
         ln_Y0 = fr0.ln_yeq
     else:
         Ys = jnp.broadcast_to(jnp.asarray(Y_start, dtype=jnp.float64), (n,))
         eq = jnp.isnan(Ys)
-        tiny = fr0.ln_yeq + jnp.log(Y_ZERO_START)
-        ln_given = jnp.logaddexp(_safe_log(jnp.where(eq, 1.0, Ys)), tiny)
+        Yg = jnp.where(eq, 0.0, Ys)
+        if seed:
+            ln_given = _seeded_start(model, background, m_ref, t0, t_seed, Yg, bool(inverse))
+        else:
+            ln_given = jnp.logaddexp(_safe_log(Yg), fr0.ln_yeq + jnp.log(Y_ZERO_START))
         ln_Y0 = jnp.where(eq, fr0.ln_yeq, ln_given)
     y0 = _pack(ln_Y0, fr0.ln_yeq)
 
