@@ -471,5 +471,5 @@ def test_input_errors():
     with pytest.raises(ValueError, match="coannihilation"):
         WIMP(mass=100.0, partner_delta=[0.1], partner_g=[2.0], coannihilation=np.zeros((3, 3)))
     with pytest.raises(ValueError, match="partner_delta"):
-        WIMP(mass=100.0, partner_delta=[0.0], partner_g=[2.0])
+        WIMP(mass=100.0, partner_delta=[-0.1], partner_g=[2.0])
     assert math.isfinite(float(WIMP(mass=1e-2).mass))

@@ -191,7 +191,8 @@ def esdirk_step(vf, frames, y, h, newton_iterations: int = NEWTON_ITERATIONS, pr
     converged (it cannot fall below the round-off of f, ~ε Γ|y| h for a rate Γ).
 
     Each stage's Newton start is the previous stage value, or ``predictor(frame_{i−1},
-    frame_i, Y_{i−1})`` when given: a model-aware guess that keeps stiff components on
+    frame_i, Y_{i−1}, F_{i−1}, Δt)`` when given (F the previous stage derivative, Δt the time
+    between the stages): a model-aware guess that keeps stiff components on
     their fast manifold (e.g. moves a species in equilibrium with the equilibrium), so
     that Newton's first step does not see a residual ~Γ·h.  The start value does not
     change the converged root.
@@ -205,7 +206,7 @@ def esdirk_step(vf, frames, y, h, newton_iterations: int = NEWTON_ITERATIONS, pr
     for i in range(1, 7):
         fr = frame_i(i)
         if predictor is not None:
-            Y = predictor(frame_i(i - 1), fr, Y)
+            Y = predictor(frame_i(i - 1), fr, Y, Fs[-1], (_KV5_C[i] - _KV5_C[i - 1]) * h)
         base = y + h * sum(a * F for a, F in zip(_KV5_A[i - 1], Fs))
         hg = h * _KV5_GAMMA
         # predictor: the previous stage value (an extrapolation with F would carry the

@@ -258,12 +258,20 @@ def _pack(z, ln_yeq):
     return jnp.concatenate([logsumexp(z)[None], u[1:] - u[0]])
 
 
-def _predictor(fr_old, fr_new, y):
-    """Newton start for the next stage: species within a factor e of equilibrium move with
-    Y^eq, the others keep their yield."""
+def _predictor(fr_old, fr_new, y, f, dt):
+    """Newton start for the next stage: each species follows the equilibrium that its fastest
+    process enforces.  Species within a factor e of their bath equilibrium move with Y^eq, the
+    others keep their yield; but a partner whose conversions to lighter species are faster than
+    both its exchange with the bath and the expansion (rates per unit ln x > 1) keeps its
+    departure d_i from relative equilibrium (else d would jump by ~Δ x h per stage after
+    freeze-out).  The start value does not change the converged root."""
     z = _unpack(y, fr_old.ln_yeq)[0]
     near = jnp.abs(z - fr_old.ln_yeq) < 1.0
-    return _pack(jnp.where(near, z + fr_new.ln_yeq - fr_old.ln_yeq, z), fr_new.ln_yeq)
+    guess = _pack(jnp.where(near, z + fr_new.ln_yeq - fr_old.ln_yeq, z), fr_new.ln_yeq)
+    ln_bath = jnp.logaddexp(logsumexp(fr_old.ln_k_ann, axis=1), fr_old.ln_k_bath) - fr_old.ln_yeq
+    ln_conv = _safe_log(jnp.sum(fr_old.conv, axis=1))
+    keep = (ln_conv[1:] > ln_bath[1:]) & (ln_conv[1:] > 0.0)
+    return jnp.concatenate([guess[:1], jnp.where(keep, y[1:], guess[1:])])
 
 
 # --------------------------------------------------------------------------- helpers
