@@ -30,7 +30,12 @@ finite otherwise                ``ln((p − lo)/(hi − p))``      ``lo + (hi �
 ==============================  ============================  =====================================
 
 (σ is the logistic function; the result is clipped to ``[lo, hi]`` against
-round-off), so every trial point of the optimiser lies in the allowed range.  The
+round-off), so every trial point of the optimiser lies in the allowed range.  On
+a range ``[0, hi]`` (WIMP ``sigma_v`` and ``b``) the logit is ``ln p − ln(hi − p) ≈ ln p``
+far below ``hi``, i.e. logarithmic: a free parameter there must start above 0.  Only
+free parameters are transformed; fixed ones enter the model as given, so a pure
+p-wave WIMP (``sigma_v = 0`` fixed, ``b`` free) fits like any other, while
+``sigma_v = b = 0`` both fixed (nothing annihilates) is rejected up front.  The
 optimiser works on ``v = (u − u₀)/c`` with ``c = min(1, |p₀ du/dp(p₀)|)``: one unit
 of ``v`` is at most one e-fold of ``p`` near the start (for ``epsilon = 10⁻⁶`` in
 ``[−1, 1]`` one unit is a relative change of one instead of 5×10⁵ e-folds).
@@ -594,6 +599,7 @@ def fit(model: str, free, targets, given: Mapping | None = None, *, max_iter: in
     given = dict(given or {})
     free, merged = _free_starts(model, free, given)
     fixed = resolve_point(model, merged)
+    _check_annihilates(model, fixed, free)
     tgts = normalise_targets(model, targets)
     for name, lim in (("max_iter", max_iter), ("max_linesearch", max_linesearch), ("memory_size", memory_size)):
         if int(lim) != lim or lim < (0 if name == "max_iter" else 1):
@@ -734,7 +740,20 @@ def _target_value(output: str, target) -> tuple[float, float]:
     return t, a
 
 
-def _root_setup(model, name, output, given, extra, rtol, ftol, max_steps):
+def _check_annihilates(model: str, fixed: dict, free) -> None:
+    """WIMP with sigma_v = b = 0 held fixed: nothing annihilates, reject in one line.
+
+    A pure p-wave WIMP (sigma_v = 0 fixed, b > 0 or b free) is fine: only *free*
+    parameters are transformed (a free one must start strictly inside its range, so
+    a free sigma_v or b starts above 0), fixed values enter the model untransformed.
+    """
+    if model == "wimp" and not {"sigma_v", "b"} & set(free) and fixed["sigma_v"] == 0.0 and fixed["b"] == 0.0:
+        from ..models.wimp import NOTHING_ANNIHILATES
+
+        raise ParameterError(NOTHING_ANNIHILATES)
+
+
+def _root_setup(model, name, output, given, extra, rtol, ftol, max_steps, also_free=()):
     ev = evaluator(model)
     if name not in ev.continuous:
         raise ParameterError(f"parameter {name!r} of model {model} cannot be solved for; allowed: "
@@ -749,6 +768,7 @@ def _root_setup(model, name, output, given, extra, rtol, ftol, max_steps):
     merged = dict(given or {})
     merged.update({k: v for k, v in extra.items() if v is not None})
     fixed = resolve_point(model, merged)
+    _check_annihilates(model, fixed, (name, *also_free))
     key = ("root", model, _static_key(model, fixed), name, output, float(rtol), float(ftol), int(max_steps))
     prob = _cached(key, lambda: _RootProblem(model, merged, name, output, rtol, ftol, int(max_steps)))
     return ev, fixed, prob
@@ -767,7 +787,7 @@ def _judge(output, achieved, t, a, ok, status, steps, method):
 
 
 def solve_for(model: str, name: str, output: str = "omega_h2", target=None, given: Mapping | None = None, *,
-              x0=None, bracket=None, rtol: float = 1e-8, ftol: float = 1e-7, max_steps: int = 64,
+              x0=None, bracket=None, rtol: float = 1e-8, ftol: float = 1e-8, max_steps: int = 64,
               strict: bool = True) -> RootResult:
     """The value of parameter ``name`` at which ``output`` equals ``target``.
 
@@ -889,7 +909,7 @@ def trace_contour(model: str, vary: str, values, solve: str = "theta1", output: 
         raise ParameterError(f"vary and solve must differ, both are {vary!r}")
     t, a = _target_value(output, target)
     ev, fixed, prob = _root_setup(model, solve, output, given, {solve: x0, vary: float(vals[0])}, rtol, ftol,
-                                  max_steps)
+                                  max_steps, also_free=(vary,))
     if vary not in ev.continuous:
         raise ParameterError(f"parameter {vary!r} of model {model} cannot be varied; allowed: "
                              f"{', '.join(ev.continuous)}")

@@ -63,7 +63,7 @@ def test_transform_round_trip_and_range(label, tr):
 
 
 def test_transform_kinds():
-    assert transform_for(1e-35, 1e-18, True).kind == "log-logit"  # WIMP sigma_v
+    assert transform_for(1e-35, 1e-18, True).kind == "log-logit"  # a positive range with lo > 0
     assert transform_for(-1.0, 1.0, False).kind == "logit"  # epsilon
     assert transform_for(0.0, math.pi / 4, True).kind == "logit"  # theta1
     assert transform_for(0.0, math.inf, True).kind == "log"  # twin masses

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ..registry import ModelSpec, Parameter
+from ..registry import ModelSpec, Parameter, ParameterError
+
 
 def _wimp_run(params: dict) -> dict:
     import time
@@ -12,13 +13,16 @@ def _wimp_run(params: dict) -> dict:
     from ...numerics.status import status_name
 
     t0 = time.perf_counter()
-    model = WIMP(
-        mass=params["mass"],
-        sigma_v=params["sigma_v"],
-        b=params["b"],
-        g=params["g"],
-        self_conjugate=params["self_conjugate"],
-    )
+    try:  # cross-parameter check: sigma_v = b = 0 (nothing annihilates) is rejected
+        model = WIMP(
+            mass=params["mass"],
+            sigma_v=params["sigma_v"],
+            b=params["b"],
+            g=params["g"],
+            self_conjugate=params["self_conjugate"],
+        )
+    except ValueError as e:
+        raise ParameterError(str(e)) from None
     res = relic_density(model)
     omega = float(res.omega_h2)
     out = {
@@ -40,10 +44,13 @@ def _wimp_plot(out: dict, path: str) -> None:
     from ..plots import plot_yield
 
     p = out["parameters"]
+    if p["b"]:  # σv = a + b v²
+        xs = rf"$a={p['sigma_v']:.3g}$, $b={p['b']:.3g}$ cm$^3$/s"
+    else:
+        xs = rf"$\langle\sigma v\rangle={p['sigma_v']:.3g}$ cm$^3$/s"
     plot_yield(
         out["_result"],
-        title=rf"WIMP $m={p['mass']:g}$ GeV, $\langle\sigma v\rangle={p['sigma_v']:.3g}$ cm$^3$/s: "
-        rf"$\Omega h^2={out['omega_h2']:.4g}$",
+        title=rf"WIMP $m={p['mass']:g}$ GeV, {xs}: $\Omega h^2={out['omega_h2']:.4g}$",
         path=path,
     )
 
@@ -57,7 +64,7 @@ def spec() -> ModelSpec:
         params.append(Parameter(name, "" if kind == "bool" else unit, default, lo, hi, desc, kind))
     return ModelSpec(
         name="wimp",
-        description="thermal relic with σv = a + b v² (number-density Boltzmann equation)",
+        description="thermal relic with σv = a + b v² (number-density Boltzmann equation; sigma_v=0, b>0: pure p-wave)",
         parameters=tuple(params),
         run=_wimp_run,
         plot=_wimp_plot,
