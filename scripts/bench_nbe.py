@@ -212,8 +212,8 @@ def main(argv=None):
           f"os.cpu_count() = {os.cpu_count()}; load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")
     print(f"software    : python {platform.python_version()}, jax {jax.__version__}, "
           f"devices {[str(d) for d in jax.devices()]}, x64 = {jax.config.read('jax_enable_x64')}")
-    print("solver      : solve_network defaults (Kvaerno5, rtol = atol = 1e-8, n_save = 200, x 1 -> max(1e3, m/1e-4 GeV),"
-          " analytic tail on)")
+    print("solver      : solve_network defaults (Kvaerno5 on the fixed grid n_steps = (320, 64), 4 Newton iterations,"
+          " x 1 -> 1e3 + m/1e-4 GeV, analytic tail on)")
     print(f"g_* table   : {bg.gstar.source}")
     print("=" * 100)
 
