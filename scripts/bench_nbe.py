@@ -324,7 +324,7 @@ def main(argv=None):
     Pm, Ps = jnp.asarray([p[0] for p in pts]), jnp.asarray([p[1] for p in pts])
     om_jax = np.asarray(vm(Pm, Ps)[0])
     print(f"(e) SciPy reference: solve_ivp(Radau, rtol=1e-8, atol=1e-10, analytic Jacobian), same equation/g_*/Y_eq/"
-          f"limiter/x_end/tail")
+          f"x_end/tail, no limiter")
     print(f"    {'m [GeV]':>9s} {'<sv> [cm^3/s]':>13s} {'Omega jaxrelic':>15s} {'Omega SciPy':>13s} {'rel. diff':>10s}"
           f" {'SciPy time':>12s} {'RHS evals':>9s} {'steps':>6s}")
     t_sc, worst = [], 0.0
