@@ -32,7 +32,8 @@ no step-size control: the result is a smooth function of every parameter, so
 single vs vmapped calls agree to round-off, one-ulp input changes move Ω by
 round-off, and finite differences match AD at small steps.  The grid (``n_steps``)
 is dense up to x = 10³ and coarser after it (residual annihilation only); a
-start from zero yield adds a geometric section resolving the first production.
+species that starts from zero yield is seeded by quadrature of its production
+over the first steps (``seed``).
 The embedded error estimate flags an under-resolved point (status
 ``NOT_CONVERGED``) instead of returning a silently wrong number.
 
@@ -174,6 +175,7 @@ class _Frame(NamedTuple):
 
 
 def _frame(model, background, m_ref, t):
+    """The state-independent part of the RHS at t = ln x (evaluated in one batch for a solve)."""
     lnT = jnp.log(m_ref) - t
 
     def ln_yeq_of(lnT_):
