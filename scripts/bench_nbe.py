@@ -149,7 +149,7 @@ class ScipyReference:
         m = float(mass)
         sv = float(sigma_v_cm3s) * c.CM3_S_TO_GEV2
         if x_end is None:
-            x_end = 1000.0 + m / 1e-4  # jaxrelic's default
+            x_end = 1000.0 + m / 1e-5  # jaxrelic's default
         T0 = m / x_start
         g_rho0, g_s0, _ = self.gstar(T0)
         s0 = 2.0 * math.pi**2 / 45.0 * g_s0 * T0**3
@@ -213,7 +213,7 @@ def main(argv=None):
     print(f"software    : python {platform.python_version()}, jax {jax.__version__}, "
           f"devices {[str(d) for d in jax.devices()]}, x64 = {jax.config.read('jax_enable_x64')}")
     print("solver      : solve_network defaults (Kvaerno5 on the fixed grid n_steps = (320, 64), 4 Newton iterations,"
-          " x 1 -> 1e3 + m/1e-4 GeV, analytic tail on)")
+          " x 1 -> 1e3 + m/1e-5 GeV, analytic tail on)")
     print(f"g_* table   : {bg.gstar.source}")
     print("=" * 100)
 

@@ -396,8 +396,9 @@ def solve_network(
     model, background
         Species and rates; thermal history (default: SM with the Saikawa–Shirai g_* table).
     x_start, x_end
-        Integration range; default x_end = 1000 + m_DM/(10⁻⁴ GeV) (after the QCD and muon
-        eras, where the analytic tail is accurate; smooth in m_DM).
+        Integration range; default x_end = 1000 + m_DM/(10⁻⁵ GeV) (T_end ≲ 10 keV, after the
+        QCD, muon and e± eras, where the analytic tail is accurate; smooth in m_DM).  With
+        T_end = 50 keV (1000 + m/10⁻⁴ GeV) the tail missed 1.3e-3 of Ω at 0.1 GeV.
     Y_start
         None: every species starts in equilibrium.  Else an (N,) array of initial yields
         (0 allowed; NaN entries start in equilibrium).
@@ -422,7 +423,7 @@ def solve_network(
     m_ref = jnp.asarray(model.dm_mass, dtype=jnp.float64)
     n = int(np.shape(model.masses)[0])
     if x_end is None:
-        x_end = 1000.0 + m_ref / 1e-4
+        x_end = 1000.0 + m_ref / 1e-5
     t0 = jnp.log(jnp.asarray(x_start, dtype=jnp.float64))
     t1 = jnp.log(jnp.asarray(x_end, dtype=jnp.float64))
     if n_start is None:
