@@ -55,9 +55,10 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import constants as c
+from ..numerics import status as st
 from ..numerics.special import k1e, k2e
 from ..solvers.network import AbstractNetworkModel, NetworkRates
-from ..stats.equilibrium import log_n_eq
+from ..stats.equilibrium import log_n_eq, log_n_eq_quantum
 from ..stats.thermal_average import thermal_average
 
 __all__ = ["WIMP", "WIMP_PARAMETERS", "NOTHING_ANNIHILATES"]
@@ -71,6 +72,8 @@ WIMP_PARAMETERS = {
     "b": ("cm^3/s", 0.0, (0.0, 1e-18), "p-wave coefficient b of σv = a + b v²"),
     "g": ("", 2.0, (1.0, 100.0), "internal degrees of freedom of χ (per particle)"),
     "self_conjugate": ("bool", True, (False, True), "Majorana-like (True) or Dirac-like (False)"),
+    "statistics": ("choice", "MB", ("MB", "FD", "BE"),
+                   "equilibrium statistics of χ: MB, or FD/BE for a hot (relativistic) relic"),
 }
 
 #: One-line error for sigma_v = b = 0 without σ(s) or coannihilation (WIMP, CLI, fit).
@@ -87,17 +90,20 @@ def _is_traced(value) -> bool:
 
 
 def _check_range(name, value, lo, hi):
-    """Python-level check for concrete values (ValueError naming ``name`` and the range);
-    ``eqx.error_if`` for traced ones.  NaN and ±inf are always out of range."""
+    """ValueError naming ``name`` and the range for concrete values (NaN, ±inf are out of
+    range); traced values pass through and are flagged by :meth:`WIMP.domain_status`."""
     if _is_traced(value):
-        arr = jnp.asarray(value)
-        bad = ~jnp.all(jnp.isfinite(arr) & (arr >= lo) & (arr <= hi))
-        return eqx.error_if(arr, bad, f"{name} outside the allowed range {_range_text(lo, hi)}")
+        return value
     v = np.asarray(value, dtype=np.float64)
     if not np.all(np.isfinite(v)) or not np.all((v >= lo) & (v <= hi)):
         shown = v.tolist() if v.ndim else float(v)
         raise ValueError(f"{name}={shown!r} outside the allowed range {_range_text(lo, hi)}")
     return value
+
+
+def _in_range(value, lo, hi):
+    v = jnp.asarray(value)
+    return jnp.all(jnp.isfinite(v) & (v >= lo) & (v <= hi))
 
 
 class WIMP(AbstractNetworkModel):
@@ -118,6 +124,11 @@ class WIMP(AbstractNetworkModel):
         Internal dof per particle (2 for a Majorana/Dirac fermion spin).
     self_conjugate : bool
         χ = χ̄ (True) or not (False; Y counts χ and χ̄, σv is for χχ̄).
+    statistics : {"MB", "FD", "BE"}
+        Statistics of n_eq (and so of γ = ⟨σv⟩ n_eq²).  MB (default) is exact to e^{−x}
+        for a cold relic; a hot relic (relativistic decoupling) has Y_∞ = Y_eq(T_dec), which
+        is 3ζ(3)/4 = 0.902× the MB value for FD and ζ(3) = 1.202× for BE (quadrature,
+        :func:`jaxrelic.stats.equilibrium.log_n_eq_quantum`).
     sigma : callable, optional
         σ(s) [GeV⁻²] of χχ → bath, overriding (sigma_v, b): thermally averaged
         exactly (Gondolo–Gelmini, :func:`jaxrelic.stats.thermal_average`).  Must be
@@ -148,8 +159,8 @@ class WIMP(AbstractNetworkModel):
         For concrete out-of-range values (naming the parameter and its range; NaN is
         out of range), and when nothing annihilates: ``sigma`` not given,
         sigma_v = b = 0 and no non-zero coannihilation entry.  Under ``jit``/``vmap``
-        (traced values) ranges are checked with ``eqx.error_if``, while sigma_v = b = 0
-        is computed: Y then stays at its initial equilibrium value (Ω h² ≫ 1).
+        (traced values) an out-of-range value gives status ``OUT_OF_RANGE``
+        (:meth:`domain_status`), while sigma_v = b = 0 is computed: Y then stays at its initial equilibrium value (Ω h² ≫ 1).
     """
 
     mass: jax.Array
@@ -164,6 +175,7 @@ class WIMP(AbstractNetworkModel):
     resonances: tuple
     thresholds: tuple
     self_conjugate: bool = eqx.field(static=True)
+    statistics: str = eqx.field(static=True)
     sigma: Optional[Callable] = eqx.field(static=True)
 
     def __init__(
@@ -181,6 +193,7 @@ class WIMP(AbstractNetworkModel):
         partner_width=None,
         resonances: Sequence = (),
         thresholds: Sequence = (),
+        statistics: str = "MB",
     ):
         f64 = lambda v: jnp.asarray(v, dtype=jnp.float64)  # noqa: E731
         rng = lambda name: WIMP_PARAMETERS[name][2]  # noqa: E731
@@ -189,6 +202,9 @@ class WIMP(AbstractNetworkModel):
         self.b = f64(_check_range("b", b, *rng("b")))
         self.g = f64(_check_range("g", g, *rng("g")))
         self.self_conjugate = bool(self_conjugate)
+        if statistics not in WIMP_PARAMETERS["statistics"][2]:
+            raise ValueError(f"statistics={statistics!r} invalid; allowed: one of MB, FD, BE")
+        self.statistics = statistics
         self.sigma = sigma
         pd = f64(partner_delta).reshape(-1)
         k = pd.shape[0]
@@ -225,6 +241,16 @@ class WIMP(AbstractNetworkModel):
             if float(sigma_v) == 0.0 and float(b) == 0.0 and not np.any(others != 0.0):
                 raise ValueError(NOTHING_ANNIHILATES)
 
+    def domain_status(self):
+        """OUT_OF_RANGE where a (traced) parameter is outside WIMP_PARAMETERS' range."""
+        rng = lambda name: WIMP_PARAMETERS[name][2]  # noqa: E731
+        ok = (_in_range(self.mass, *rng("mass")) & _in_range(self.sigma_v, *rng("sigma_v"))
+              & _in_range(self.b, *rng("b")) & _in_range(self.g, *rng("g"))
+              & _in_range(self.conversion_sigma_v, 0.0, 1e-10))
+        if self.partner_delta.shape[0]:
+            ok = ok & _in_range(self.partner_delta, 0.0, math.inf)
+        return jnp.where(ok, st.SUCCESS, st.OUT_OF_RANGE).astype(jnp.int32)
+
     @property
     def masses(self):
         return self.mass * jnp.concatenate([jnp.ones(1), 1.0 + self.partner_delta])
@@ -236,7 +262,9 @@ class WIMP(AbstractNetworkModel):
         return g if self.self_conjugate else 2.0 * g
 
     def log_n_eq(self, T):
-        return log_n_eq(self.masses, T, self.dofs)
+        if self.statistics == "MB":
+            return log_n_eq(self.masses, T, self.dofs)
+        return log_n_eq_quantum(self.masses, T, self.dofs, self.statistics)
 
     def sigma_v_00(self, T):
         """⟨σv⟩ of χ₀χ₀ (or χ₀χ̄₀) annihilation [GeV⁻²] at T."""

@@ -14,6 +14,8 @@ SOLVER_FAILED = 2
 NONFINITE = 3
 NOT_CONVERGED = 4
 OUT_OF_RANGE = 5
+OUT_OF_DOMAIN = 6
+LATE_START = 7
 
 _NAMES = {
     SUCCESS: "success",
@@ -22,6 +24,8 @@ _NAMES = {
     NONFINITE: "nonfinite_result",
     NOT_CONVERGED: "not_converged",
     OUT_OF_RANGE: "out_of_range",
+    OUT_OF_DOMAIN: "out_of_domain",
+    LATE_START: "late_start",
 }
 
 __all__ = [
@@ -31,6 +35,8 @@ __all__ = [
     "NONFINITE",
     "NOT_CONVERGED",
     "OUT_OF_RANGE",
+    "OUT_OF_DOMAIN",
+    "LATE_START",
     "status_name",
     "combine",
     "flag_nonfinite",

@@ -11,6 +11,7 @@ def _wimp_run(params: dict) -> dict:
     from ..._api import relic_density
     from ...models.wimp import WIMP
     from ...numerics.status import status_name
+    from ...solvers.network import R_EQ_START
 
     t0 = time.perf_counter()
     try:  # cross-parameter check: sigma_v = b = 0 (nothing annihilates) is rejected
@@ -20,20 +21,31 @@ def _wimp_run(params: dict) -> dict:
             b=params["b"],
             g=params["g"],
             self_conjugate=params["self_conjugate"],
+            statistics=params["statistics"],
         )
     except ValueError as e:
         raise ParameterError(str(e)) from None
     res = relic_density(model)
     omega = float(res.omega_h2)
+    x_start = float(res.x[0])
+    notes = []
+    if x_start < 1.0:
+        notes.append(
+            f"relativistic_decoupling: the annihilation rate is below {R_EQ_START:g} H at x = 1, so the "
+            f"solve starts in equilibrium at x = {x_start:.3g} where it is faster (a hot or warm relic)"
+            + ("; statistics=MB: a fermion (statistics=FD) has a 0.90x and a boson (BE) a 1.20x smaller/larger "
+               "relativistic yield" if params["statistics"] == "MB" else ""))
     out = {
         "model": "wimp",
         "parameters": params,
         "omega_h2": omega,
         "x_f": float(res.x_f),
+        "x_start": x_start,
         "Y_today": float(res.Y_today),
         "status": status_name(res.status),
         "status_code": int(res.status),
         "ode_steps": int(res.num_steps),
+        "notes": notes,
         "wall_time_s": time.perf_counter() - t0,
         "_result": res,
     }
@@ -59,9 +71,12 @@ def spec() -> ModelSpec:
     from ...models.wimp import WIMP_PARAMETERS
 
     params = []
-    for name, (unit, default, (lo, hi), desc) in WIMP_PARAMETERS.items():
+    for name, (unit, default, rng, desc) in WIMP_PARAMETERS.items():
+        if unit == "choice":
+            params.append(Parameter(name, "", default, None, None, desc, "choice", tuple(rng)))
+            continue
         kind = "bool" if unit == "bool" else "float"
-        params.append(Parameter(name, "" if kind == "bool" else unit, default, lo, hi, desc, kind))
+        params.append(Parameter(name, "" if kind == "bool" else unit, default, rng[0], rng[1], desc, kind))
     return ModelSpec(
         name="wimp",
         description="thermal relic with σv = a + b v² (number-density Boltzmann equation; sigma_v=0, b>0: pure p-wave)",
