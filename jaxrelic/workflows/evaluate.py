@@ -75,7 +75,8 @@ def _wimp_build(fixed: dict, adjoint: str):
     background = Background.standard_model()
 
     def fn(p):
-        model = WIMP(mass=p["mass"], sigma_v=p["sigma_v"], b=p["b"], g=p["g"], self_conjugate=fixed["self_conjugate"])
+        model = WIMP(mass=p["mass"], sigma_v=p["sigma_v"], b=p["b"], g=p["g"], self_conjugate=fixed["self_conjugate"],
+                     statistics=fixed["statistics"])
         r = solve_network(model, background, adjoint=adjoint)
         return {"omega_h2": r.omega_h2, "x_f": r.x_f, "Y_today": r.Y_today, "status": r.status}
 
