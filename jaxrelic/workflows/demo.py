@@ -42,7 +42,7 @@ from ..models.wimp import WIMP
 from ..numerics.status import status_name
 from ..solvers.network import solve_network
 from ..thermo.background import Background
-from .plots import plot_yield
+from .plots import plot_relic_curve, plot_yield
 
 __all__ = ["run_demo", "thermal_relic_curve", "TWIN_POINTS", "COGENESIS_BENCHMARK"]
 
@@ -200,15 +200,8 @@ def run_demo(out_dir="jaxrelic_demo", quick: bool = False) -> dict:
     # 2. thermal-relic curve
     masses = np.logspace(-1, 4, 11 if quick else 41)
     sv, om, stat = (np.asarray(a) for a in thermal_relic_curve(masses, background=bg))
-    fig = Figure(figsize=(6.0, 4.2), layout="constrained")
-    ax = fig.add_subplot()
-    ax.semilogx(masses, sv * 1e26, lw=2, label=r"jaxrelic, $\Omega h^2 = 0.120$ (Saikawa–Shirai $g_*$)")
-    ax.axhline(2.2 * 0.11 / 0.12, color="grey", ls=":", lw=1, label=r"$2.2\times10^{-26}\times0.11/0.12$")
-    ax.set_xlabel(r"$m_\chi$ [GeV]")
-    ax.set_ylabel(r"$\langle\sigma v\rangle$ [$10^{-26}$ cm$^3$/s]")
-    ax.set_title("Thermal-relic cross section (s-wave, Majorana)")
-    ax.legend(frameon=False, fontsize=8)
-    fig.savefig(out / "thermal_relic_curve.png", dpi=130)
+    plot_relic_curve(masses, sv, omega_h2=c.OMEGA_C_H2, status=stat, path=out / "thermal_relic_curve.png",
+                     title=r"Thermal-relic $\langle\sigma v\rangle$ for $\Omega h^2 = 0.120$ (s-wave, Majorana)")
     summary["thermal_relic_curve"] = {
         "mass_GeV": masses.tolist(),
         "sigma_v_cm3_s": sv.tolist(),
