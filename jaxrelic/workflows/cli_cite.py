@@ -4,9 +4,10 @@
     jaxrelic cite twin-higgs      # jaxrelic + what the twin-neutrino model uses
 
 An unknown model exits with code 2.  Each entry is preceded by a ``%`` comment (ignored by
-BibTeX) saying what jaxrelic takes from it.  Fields are the ones checked against the
-arXiv abstract page or the publisher's DOI; where a journal reference could not be
-checked the entry carries the arXiv number only.
+BibTeX) saying what jaxrelic takes from it.  Only fields that could be checked (the arXiv
+listing or the paper's own front page, and for journal references independent citations)
+are given; where a journal reference could not be checked the entry carries the arXiv number
+only (the twin, cogenesis and freeze-in papers).
 """
 
 from __future__ import annotations
@@ -77,9 +78,15 @@ REFERENCES: dict[str, tuple[str, str]] = {
     "EdsjoGondolo1997": (
         "thermal average for unequal masses (coannihilation network)",
         """@article{EdsjoGondolo1997,
-  author = {Edsj{\\"o}, Joakim and Gondolo, Paolo},
-  title  = {{Neutralino relic density including coannihilations}},
-  year   = {1997},
+  author        = {Edsj{\\"o}, Joakim and Gondolo, Paolo},
+  title         = {{Neutralino relic density including coannihilations}},
+  journal       = {Phys. Rev. D},
+  volume        = {56},
+  pages         = {1879},
+  year          = {1997},
+  doi           = {10.1103/PhysRevD.56.1879},
+  eprint        = {hep-ph/9704361},
+  archivePrefix = {arXiv},
 }""",
     ),
     "GriestSeckel1991": (
@@ -100,7 +107,11 @@ REFERENCES: dict[str, tuple[str, str]] = {
         """@article{SteigmanDasguptaBeacom2012,
   author        = {Steigman, Gary and Dasgupta, Basudeb and Beacom, John F.},
   title         = {{Precise Relic WIMP Abundance and its Impact on Searches for Dark Matter Annihilation}},
+  journal       = {Phys. Rev. D},
+  volume        = {86},
+  pages         = {023506},
   year          = {2012},
+  doi           = {10.1103/PhysRevD.86.023506},
   eprint        = {1204.3622},
   archivePrefix = {arXiv},
   primaryClass  = {hep-ph},
