@@ -36,7 +36,10 @@ def new_axes(ax=None, figsize=(6.0, 4.2)):
 
 
 def plot_yield(result, *, title: str | None = None, path=None, ax=None):
-    """Y(x) of every species against Y_eq(x) (log-log), with x_f marked.
+    """Y(x) of every species against Y_eq(x) (log-log), with x_f marked and Ω h² in the legend.
+
+    The x axis ends 3× past the point where the total yield has settled to 0.1 % of its
+    final value (at least 10 x_f), not at the end of the integration (x ~ 10⁷ at 100 GeV).
 
     Parameters
     ----------
@@ -58,25 +61,37 @@ def plot_yield(result, *, title: str | None = None, path=None, ax=None):
     Yeq = np.asarray(result.Y_eq).reshape(x.shape[0], -1)
     fig, ax = new_axes(ax)
     floor = max(float(np.min(Y[Y > 0])) * 1e-3, 1e-40) if np.any(Y > 0) else 1e-40
+    omega = float(result.omega_h2)
     for i in range(Y.shape[1]):
-        label = "Y" if Y.shape[1] == 1 else f"Y_{i}"
-        (line,) = ax.loglog(x, np.where(Y[:, i] > floor, Y[:, i], np.nan), lw=2, label=label)
+        label = "$Y$" if Y.shape[1] == 1 else f"$Y_{i}$"
+        (line,) = ax.loglog(x, np.where(Y[:, i] > floor, Y[:, i], np.nan), lw=2,
+                            label=label + (rf" ($\Omega h^2 = {omega:.4g}$)" if Y.shape[1] == 1 else ""))
         ax.loglog(
             x,
             np.where(Yeq[:, i] > floor, Yeq[:, i], np.nan),
             ls="--",
             color=line.get_color(),
             lw=1,
-            label=label + r"$^{\rm eq}$",
+            label=label[:-1] + r"^{\rm eq}$",
         )
+    Ytot = np.sum(Y, axis=1)
     if Y.shape[1] > 1:
-        ax.loglog(x, np.sum(Y, axis=1), color="k", lw=1.5, label=r"$\sum_i Y_i$")
-    ax.axvline(float(result.x_f), color="grey", lw=0.8, ls=":")
-    ax.text(float(result.x_f), ax.get_ylim()[0] * 10, r" $x_f$", color="grey")
-    ax.set_ylim(bottom=max(floor, float(np.sum(Y[-1])) * 1e-4))
+        ax.loglog(x, Ytot, color="k", lw=1.5, label=rf"$\sum_i Y_i$ ($\Omega h^2 = {omega:.4g}$)")
+    x_f = float(result.x_f)
+    ax.axvline(x_f, color="grey", lw=0.8, ls=":")
+    ax.text(x_f, 0.97, r" $x_f$", color="grey", va="top", transform=ax.get_xaxis_transform())
+    # right edge: 3x past the point where the total yield has settled to 0.1 % of its final value
+    # (the solution runs to T ~ 10 keV, x ~ 1e7 at 100 GeV, where nothing happens any more)
+    final = Ytot[-1]
+    if np.isfinite(final) and final > 0:
+        moving = np.flatnonzero(np.abs(Ytot / final - 1.0) > 1e-3)
+        x_settled = x[min(moving[-1] + 1, x.size - 1)] if moving.size else x[0]
+        right = min(float(x[-1]), max(3.0 * float(x_settled), 10.0 * x_f))
+        ax.set_xlim(float(x[0]), right)
+    ax.set_ylim(bottom=max(floor, float(final) * 1e-4))
     ax.set_xlabel(r"$x = m/T$")
     ax.set_ylabel(r"$Y = n/s$")
-    ax.set_title(title or rf"$\Omega h^2 = {float(result.omega_h2):.4g}$")
+    ax.set_title(title or rf"$\Omega h^2 = {omega:.4g}$")
     ax.legend(frameon=False, fontsize=8, loc="best")
     if path is not None:
         fig.savefig(path, dpi=130)

@@ -261,3 +261,22 @@ def test_relic_curve_draws_steigman(tmp_path, rc_guard):
     # into given axes: main panel only
     fig2, ax2 = new_axes(None)
     assert plot_relic_curve(masses, sv, ax=ax2) is fig2 and len(fig2.axes) == 1
+
+
+def test_yield_plot_range_and_labels(rc_guard):
+    """plot_yield: x axis ends 3× past where Y settles (not at x ~ 1e7), Ω h² in the legend, x_f marked."""
+    import types
+
+    from jaxrelic.workflows.plots import plot_yield
+
+    x = np.logspace(0, 7, 701)
+    y_eq = 0.004 * x**1.5 * np.exp(-x)
+    y = np.maximum(y_eq, 4e-12 * (1.0 + 20.0 / x))  # settles to 0.1 % of 4e-12 at x = 2e4
+    res = types.SimpleNamespace(x=x, Y=y, Y_eq=y_eq, x_f=23.3, omega_h2=0.1148)
+    ax = plot_yield(res).axes[0]
+    lo, hi = ax.get_xlim()
+    assert lo == 1.0 and hi == pytest.approx(3 * 2e4, rel=0.03)
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == [r"$Y$ ($\Omega h^2 = 0.1148$)", r"$Y^{\rm eq}$"]
+    assert any(t.get_text().strip() == "$x_f$" for t in ax.texts)
+    assert ax.get_xlabel() == "$x = m/T$" and ax.get_ylabel() == "$Y = n/s$"
