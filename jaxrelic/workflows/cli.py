@@ -89,11 +89,15 @@ _SUBCOMMAND_MODULES = (
     "cli_sensitivity",
     "cli_plot",
     "cli_scan",
+    "cli_cite",
 )
 
 
 def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="jaxrelic", description="Differentiable relic-density solvers in JAX.")
+    from .cli_cite import package_version
+
+    ap.add_argument("--version", action="version", version=f"jaxrelic {package_version()}")
     sub = ap.add_subparsers(dest="command", required=True)
     r = sub.add_parser("relic", help="relic abundance of one model point")
     r.add_argument("model", help="model name (see `jaxrelic models`)")

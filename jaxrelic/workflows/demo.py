@@ -7,7 +7,9 @@ Stages (one progress line each on stderr, ``[k/7] … (t s)``):
    (one compiled call returns the solution and its Jacobian);
 2. the thermal-relic curve: the ⟨σv⟩ giving Ω h² = 0.120 from 0.1 GeV to 10 TeV,
    solved for all masses at once (``jax.vmap`` of a fixed-point iteration
-   σv ← σv Ω/Ω_target, Ω ∝ 1/σv to within a few per cent);
+   σv ← σv Ω/Ω_target, Ω ∝ 1/σv to within a few per cent), drawn against the
+   Steigman–Dasgupta–Beacom (2012) curve rescaled from Ω h² = 0.11 with its ratio
+   (:func:`jaxrelic.workflows.plots.plot_relic_curve`);
 3. a small fit: ⟨σv⟩ of a 100 GeV WIMP fitted to Ω h² = 0.120
    (:func:`jaxrelic.workflows.fit.fit`, L-BFGS with reverse-mode gradients);
 4. twin-neutrino coscattering dark matter (arXiv:1805.12139), one point in each
@@ -42,7 +44,7 @@ from ..models.wimp import WIMP
 from ..numerics.status import status_name
 from ..solvers.network import solve_network
 from ..thermo.background import Background
-from .plots import plot_yield
+from .plots import plot_relic_curve, plot_yield
 
 __all__ = ["run_demo", "thermal_relic_curve", "TWIN_POINTS", "COGENESIS_BENCHMARK"]
 
@@ -141,15 +143,17 @@ def _twin_phases(quick: bool):
 def _plot_twin_phases(res, rows, path):
     from .plots_twin import plot_twin_distribution
 
-    fig = Figure(figsize=(16.0, 3.8), layout="constrained")
+    fig = Figure(figsize=(16.0, 4.2), layout="constrained")
     axes = fig.subplots(1, len(rows))
     for i, (ax, row) in enumerate(zip(axes, rows)):
         one = jax.tree_util.tree_map(lambda a: a[i], res)
         plot_twin_distribution(one, ax=ax, title=f"{row['phase']}: Δ={row['delta']:g}, r={row['r']:g}, "
                                                  f"θ₁={row['theta1']:.3g}\nΩh²={row['omega_h2']:.4f}")
         ax.title.set_fontsize(8)
-        if i:
-            ax.get_legend().remove()
+        ax.get_legend().remove()
+    # one legend for all panels, below them, so that it covers no curve
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="outside lower center", ncols=3, frameon=False,
+               fontsize=9)
     fig.suptitle(r"Twin-neutrino dark matter, $m_{\hat\nu} = 1$ GeV: final $q^2 f_{\hat\nu}(q)$ in each phase")
     fig.savefig(path, dpi=110)
 
@@ -200,15 +204,8 @@ def run_demo(out_dir="jaxrelic_demo", quick: bool = False) -> dict:
     # 2. thermal-relic curve
     masses = np.logspace(-1, 4, 11 if quick else 41)
     sv, om, stat = (np.asarray(a) for a in thermal_relic_curve(masses, background=bg))
-    fig = Figure(figsize=(6.0, 4.2), layout="constrained")
-    ax = fig.add_subplot()
-    ax.semilogx(masses, sv * 1e26, lw=2, label=r"jaxrelic, $\Omega h^2 = 0.120$ (Saikawa–Shirai $g_*$)")
-    ax.axhline(2.2 * 0.11 / 0.12, color="grey", ls=":", lw=1, label=r"$2.2\times10^{-26}\times0.11/0.12$")
-    ax.set_xlabel(r"$m_\chi$ [GeV]")
-    ax.set_ylabel(r"$\langle\sigma v\rangle$ [$10^{-26}$ cm$^3$/s]")
-    ax.set_title("Thermal-relic cross section (s-wave, Majorana)")
-    ax.legend(frameon=False, fontsize=8)
-    fig.savefig(out / "thermal_relic_curve.png", dpi=130)
+    plot_relic_curve(masses, sv, omega_h2=c.OMEGA_C_H2, status=stat, path=out / "thermal_relic_curve.png",
+                     title=r"Thermal-relic $\langle\sigma v\rangle$ for $\Omega h^2 = 0.120$ (s-wave, Majorana)")
     summary["thermal_relic_curve"] = {
         "mass_GeV": masses.tolist(),
         "sigma_v_cm3_s": sv.tolist(),

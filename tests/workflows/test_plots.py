@@ -1,9 +1,11 @@
-"""Sweep and sensitivity plots, ``jaxrelic plot``: files written, Ω = Ω_obs contour, rcParams untouched.
+"""Sweep, sensitivity and relic-curve plots, `jaxrelic plot`: files written, Ω = Ω_obs contour, rcParams kept.
 
-Sweep files are synthetic (the binding sweep-file format, analytic outputs), so no solver runs here.
+Sweep files are synthetic (the binding sweep-file format, analytic outputs), so no solver runs here;
+the relic-curve figure is checked against the packaged Steigman–Dasgupta–Beacom (2012) table.
 """
 
 import json
+import pathlib
 
 import matplotlib
 import numpy as np
@@ -205,3 +207,76 @@ def test_cli_plot_bad_input_exits_2(args, words, sweep2d, tmp_path, capsys):
     for w in words:
         assert w in err
     assert not (tmp_path / "x.png").exists()
+
+
+# --------------------------------------------------------------------------- thermal-relic curve
+
+
+def test_steigman_data_is_package_data():
+    """The SDB curve ships in the package (a copy of tests/data/steigman2012.csv, source in its header)."""
+    from importlib import resources
+
+    from jaxrelic.workflows.plots import steigman2012
+
+    packaged = resources.files("jaxrelic").joinpath("data/steigman2012.csv").read_text()
+    assert packaged == (pathlib.Path(__file__).parents[1] / "data" / "steigman2012.csv").read_text()
+    assert "arXiv:1204.3622" in packaged and "doi:10.1103/PhysRevD.86.023506" in packaged
+    m, sv, unc = steigman2012()
+    assert len(m) == 21 and m[0] == 0.1 and m[-1] == 1e4
+    # the abstract of arXiv:1204.3622: 2.2e-26 cm³/s above 10 GeV, maximum ≈ 5e-26 near 0.3 GeV
+    assert sv[list(m).index(100.0)] == pytest.approx(2.2e-26, rel=0.01)
+    assert m[np.argmax(sv)] == pytest.approx(0.316) and 4.9e-26 < sv.max() < 5.2e-26
+    assert set(unc) == {0.03, 0.04}
+
+
+def test_relic_curve_draws_steigman(tmp_path, rc_guard):
+    """plot_relic_curve: jaxrelic's points, the SDB curve rescaled 0.11 → 0.12 with its band, a ratio
+    panel, failed points marked; not the constant line the demo used to draw."""
+    from jaxrelic.workflows.plots import plot_relic_curve, steigman2012
+
+    m_ref, sv_ref, _ = steigman2012()
+    masses = np.logspace(-1, 4, 11)
+    sv = 1.04 * np.exp(np.interp(np.log(masses), np.log(m_ref), np.log(sv_ref))) * 0.11 / 0.12
+    status = np.zeros(11, dtype=np.int32)
+    status[4] = 2
+    png = tmp_path / "rc.png"
+    fig = plot_relic_curve(masses, sv, omega_h2=0.12, status=status, path=png)
+    assert png.stat().st_size > 10_000
+    ax, rax = fig.axes
+    lines = {ln.get_label(): ln for ln in ax.lines}
+    sdb = [ln for k, ln in lines.items() if k.startswith("Steigman, Dasgupta & Beacom 2012")]
+    assert len(sdb) == 1
+    np.testing.assert_allclose(sdb[0].get_xdata(), m_ref)
+    np.testing.assert_allclose(sdb[0].get_ydata(), sv_ref * 0.11 / 0.12 / 1e-26, rtol=1e-12)
+    assert np.ptp(sdb[0].get_ydata()) > 2.0  # a curve (2.0 … 4.6), not a constant
+    ours = lines[r"jaxrelic, $\Omega h^2 = 0.12$"]
+    y = np.asarray(ours.get_ydata(), dtype=float)
+    assert np.isnan(y[4]) and np.allclose(np.delete(y, 4), np.delete(sv, 4) / 1e-26)
+    failed = lines["solver failed"]
+    assert failed.get_xdata()[0] == pytest.approx(masses[4])
+    assert "SDB digitisation band (1σ)" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert ax.get_xscale() == "log" and "GeV" in rax.get_xlabel() and "cm$^3$" in ax.get_ylabel()
+    ratio = np.asarray(rax.lines[-1].get_ydata(), dtype=float)
+    np.testing.assert_allclose(np.delete(ratio, 4), 1.04, rtol=1e-9)
+    # into given axes: main panel only
+    fig2, ax2 = new_axes(None)
+    assert plot_relic_curve(masses, sv, ax=ax2) is fig2 and len(fig2.axes) == 1
+
+
+def test_yield_plot_range_and_labels(rc_guard):
+    """plot_yield: x axis ends 3× past where Y settles (not at x ~ 1e7), Ω h² in the legend, x_f marked."""
+    import types
+
+    from jaxrelic.workflows.plots import plot_yield
+
+    x = np.logspace(0, 7, 701)
+    y_eq = 0.004 * x**1.5 * np.exp(-x)
+    y = np.maximum(y_eq, 4e-12 * (1.0 + 20.0 / x))  # settles to 0.1 % of 4e-12 at x = 2e4
+    res = types.SimpleNamespace(x=x, Y=y, Y_eq=y_eq, x_f=23.3, omega_h2=0.1148)
+    ax = plot_yield(res).axes[0]
+    lo, hi = ax.get_xlim()
+    assert lo == 1.0 and hi == pytest.approx(3 * 2e4, rel=0.03)
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == [r"$Y$ ($\Omega h^2 = 0.1148$)", r"$Y^{\rm eq}$"]
+    assert any(t.get_text().strip() == "$x_f$" for t in ax.texts)
+    assert ax.get_xlabel() == "$x = m/T$" and ax.get_ylabel() == "$Y = n/s$"
