@@ -271,3 +271,15 @@ def test_cli_json_runs(capsys, model, sets, omega):
     assert d["Y_today"] / d["Y_production_integral"] - 1 == pytest.approx(0.0, abs=1e-4)
     if omega is not None:
         assert d["omega_h2"] == pytest.approx(omega, rel=2e-2)
+
+
+def test_traced_out_of_range_is_a_status():
+    """Under vmap, parameters outside the domain give OUT_OF_RANGE per point (no host callback):
+    width ≤ 0 or ≥ m_parent; T_RH ≤ m_dm or ≥ Λ.  solve_network combines it into ``status``."""
+    from jaxrelic.models.freeze_in import FreezeInDecay, FreezeInUV
+    from jaxrelic.numerics import status as st
+
+    dec = jax.vmap(lambda w: FreezeInDecay(width=w).domain_status())(jnp.array([1e-18, -1.0, 2000.0, jnp.nan]))
+    assert dec.tolist() == [st.SUCCESS] + [st.OUT_OF_RANGE] * 3
+    uv = jax.vmap(lambda t: FreezeInUV(T_RH=t, m_dm=1.0).domain_status())(jnp.array([1e10, 0.5, 9e17, 1e18]))
+    assert uv.tolist() == [st.SUCCESS, st.OUT_OF_RANGE, st.OUT_OF_RANGE, st.OUT_OF_RANGE]

@@ -45,12 +45,12 @@ from __future__ import annotations
 
 import math
 
-import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
 
 from .. import constants as c
+from ..numerics import status as _st
 from ..numerics.quadrature import legendre_on
 from ..numerics.special import k1e
 from ..solvers import network as _net
@@ -119,19 +119,30 @@ FREEZE_IN_UV_PARAMETERS = {
 # input checks
 # --------------------------------------------------------------------------------------
 def _check(name, value, lo, hi, *, lo_open=False, hi_open=False, unit="", text=None):
-    """ValueError naming ``name`` and its range for concrete values; eqx.error_if when traced."""
+    """ValueError naming ``name`` and its range for concrete values; traced values pass and are
+    flagged by the model's ``domain_status`` (status OUT_OF_RANGE)."""
     if text is None:
         text = ("(" if lo_open else "[") + f"{lo:g}, {hi:g}" + (")" if hi_open else "]")
     text = text + (f" {unit}" if unit else "")
     arr = jnp.asarray(value, dtype=jnp.float64)
     if isinstance(arr, jax.core.Tracer):
-        ok = jnp.isfinite(arr) & ((arr > lo) if lo_open else (arr >= lo)) & ((arr < hi) if hi_open else (arr <= hi))
-        return eqx.error_if(arr, ~jnp.all(ok), f"{name} outside the allowed range {text}")
+        return arr
     v = np.asarray(value, dtype=np.float64)
     ok = np.isfinite(v) & ((v > lo) if lo_open else (v >= lo)) & ((v < hi) if hi_open else (v <= hi))
     if not np.all(ok):
         raise ValueError(f"{name}={float(v) if v.ndim == 0 else v!r} outside the allowed range {text}")
     return arr
+
+
+def _within(table, name, value, *, lo_open=False):
+    """Traced-safe range test of ``value`` against ``table[name]``'s (low, high)."""
+    lo, hi = table[name][2]
+    v = jnp.asarray(value)
+    return jnp.isfinite(v) & ((v > lo) if lo_open else (v >= lo)) & (v <= hi)
+
+
+def _domain_code(ok):
+    return jnp.where(ok, _st.SUCCESS, _st.OUT_OF_RANGE).astype(jnp.int32)
 
 
 def _concrete(*values) -> bool:
@@ -244,6 +255,15 @@ class FreezeInDecay(AbstractNetworkModel):
         self.g_parent = _check("g_parent", g_parent, *P["g_parent"][2])
         self.g_dm = _check("g_dm", g_dm, *P["g_dm"][2])
 
+    def domain_status(self):
+        """OUT_OF_RANGE where a traced parameter leaves FREEZE_IN_DECAY_PARAMETERS or the
+        conditions width < m_parent, m_dm < m_parent."""
+        P = FREEZE_IN_DECAY_PARAMETERS
+        ok = (_within(P, "m_parent", self.m_parent) & _within(P, "width", self.width, lo_open=True)
+              & _within(P, "m_dm", self.m_dm) & _within(P, "g_parent", self.g_parent) & _within(P, "g_dm", self.g_dm)
+              & (self.width < self.m_parent) & (self.m_dm < self.m_parent))
+        return _domain_code(ok)
+
     @property
     def statistics(self) -> str:
         """"MB", "FD" or "BE" (concrete models only)."""
@@ -317,6 +337,14 @@ class FreezeInUV(AbstractNetworkModel):
                 f"(UV freeze-in needs T_RH > m_dm={float(m_dm):g} GeV)"
             )
         _check_less("T_RH", T_RH, "Lambda", Lambda, "(m_dm, Lambda)")
+
+    def domain_status(self):
+        """OUT_OF_RANGE where a traced parameter leaves FREEZE_IN_UV_PARAMETERS or m_dm < T_RH < Λ."""
+        P = FREEZE_IN_UV_PARAMETERS
+        ok = (_within(P, "T_RH", self.T_RH) & _within(P, "Lambda", self.Lambda) & _within(P, "m_dm", self.m_dm)
+              & _within(P, "g_dm", self.g_dm) & _within(P, "coefficient", self.coefficient)
+              & (self.m_dm < self.T_RH) & (self.T_RH < self.Lambda))
+        return _domain_code(ok)
 
     @property
     def powers(self):
