@@ -242,11 +242,11 @@ def _contours(fig, ax, ds, da, status, dims, info, target, label):
     flagged = failed & (np.asarray(status.values) == OUT_OF_RANGE) if status is not None else failed
     failed = failed & ~flagged
     if np.any(failed):
-        ax.plot(X[failed], Y[failed], "x", color="k", ms=6, label="solver failed")
+        ax.plot(X[failed], Y[failed], "x", color="k", ms=6, label="solver failed", clip_on=False)
     if np.any(flagged):
-        ax.plot(X[flagged], Y[flagged], "+", color="dimgrey", ms=5, label="outside validity domain")
+        ax.plot(X[flagged], Y[flagged], "+", color="dimgrey", ms=5, label="outside validity domain", clip_on=False)
     if np.any(not_run):
-        ax.plot(X[not_run], Y[not_run], ".", color="grey", ms=4, label="not run")
+        ax.plot(X[not_run], Y[not_run], ".", color="grey", ms=4, label="not run", clip_on=False)
     if _is_log(ds, xd, info):
         ax.set_xscale("log")
     if _is_log(ds, yd, info):

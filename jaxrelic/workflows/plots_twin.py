@@ -139,6 +139,31 @@ def _region_anchor(x, y, mask, xlog, ylog):
     return x[ix[k]], y[iy[k]]
 
 
+def _cell_edges(v, log):
+    """Lower and upper edges of the grid cells around the nodes ``v`` (midpoints, geometric
+    on a log axis; the outer edges are the first and last node)."""
+    mid = np.sqrt(v[1:] * v[:-1]) if log else 0.5 * (v[1:] + v[:-1])
+    return np.r_[v[0], mid], np.r_[mid, v[-1]], mid
+
+
+def _phase_edges(x, y, phase, xlog, ylog) -> list:
+    """Segments between neighbouring grid nodes of different (valid, ≥ 0) phase.
+
+    ``phase`` is indexed [iy, ix].  A boundary is drawn on the cell edge half-way
+    between the two nodes, so it follows the grid (no interpolation of a label).
+    """
+    xlo, xhi, xmid = _cell_edges(x, xlog)
+    ylo, yhi, ymid = _cell_edges(y, ylog)
+    seg = []
+    diff_x = (phase[:, 1:] != phase[:, :-1]) & (phase[:, 1:] >= 0) & (phase[:, :-1] >= 0)
+    for i, j in zip(*np.nonzero(diff_x)):
+        seg.append([(xmid[j], ylo[i]), (xmid[j], yhi[i])])
+    diff_y = (phase[1:, :] != phase[:-1, :]) & (phase[1:, :] >= 0) & (phase[:-1, :] >= 0)
+    for i, j in zip(*np.nonzero(diff_y)):
+        seg.append([(xlo[j], ymid[i]), (xhi[j], ymid[i])])
+    return seg
+
+
 def overlay_twin_sweep(ax, ds, xd: str, yd: str) -> dict:
     """Twin-Higgs decorations of a 2-D sweep contour plot (``jaxrelic plot twin.nc``).
 
@@ -146,7 +171,9 @@ def overlay_twin_sweep(ax, ds, xd: str, yd: str) -> dict:
 
     * the boundaries of the phases of §6.1 (``phase`` variable of the sweep, an
       index into :data:`~jaxrelic.solvers.twin_higgs.PHASES`) as thin dotted
-      lines, each region labelled with its phase name;
+      lines on the cell edges between grid points of different phase (points
+      with a non-success status are left out), each region labelled with its
+      phase name;
     * the kinematic line r = Δ (m_τ̂ = m_ν̂ + m_γ̂): for r < Δ the decay
       τ̂ → ν̂ γ̂ and its inverse are open (the "decay-open" phase);
     * the edge of the validity domain r = 1 + Δ (m_γ̂ = m_τ̂,
@@ -158,7 +185,7 @@ def overlay_twin_sweep(ax, ds, xd: str, yd: str) -> dict:
     Returns
     -------
     dict
-        ``"phase_boundaries"``: list of ContourSets, ``"phase_labels"``: list of
+        ``"phase_boundaries"``: list with one LineCollection, ``"phase_labels"``: list of
         Text, ``"r_equals_delta"`` / ``"r_equals_1_plus_delta"``: Line2D or None.
     """
     import json
@@ -174,11 +201,13 @@ def overlay_twin_sweep(ax, ds, xd: str, yd: str) -> dict:
         if "status" in ds:
             phase = np.where(np.asarray(ds["status"].transpose(yd, xd).values) == 0, phase, -1)
         present = [k for k in range(len(PHASES)) if np.any(phase == k)]
-        if len(present) > 1:
-            for k in present:
-                ind = np.ma.masked_where(phase < 0, (phase == k).astype(float))
-                out["phase_boundaries"].append(
-                    ax.contour(x, y, ind, levels=[0.5], colors="k", linewidths=0.9, linestyles=":"))
+        segments = _phase_edges(x, y, phase, xlog, ylog)
+        if segments:
+            from matplotlib.collections import LineCollection
+
+            coll = LineCollection(segments, colors="k", linewidths=0.9, linestyles=":", label="_phase boundaries")
+            ax.add_collection(coll, autolim=False)
+            out["phase_boundaries"].append(coll)
         for k in present:
             px, py = _region_anchor(x, y, phase == k, xlog, ylog)
             t = ax.text(px, py, PHASES[k], fontsize=7, ha="center", va="center")

@@ -257,12 +257,20 @@ def test_twin_contour_draws_phases_decay_line_and_domain_edge():
     assert "outside validity domain" in lines  # flagged points marked as such, not as solver failures
     labels = {t.get_text() for t in ax.texts}
     assert {"coannihilation", "coscattering", "S/C_S mixed", "decay-open"} <= labels
-    boundaries = [cs for cs in ax.collections if isinstance(cs, ContourSet) and list(cs.levels) == [0.5]]
-    assert len(boundaries) == len({0, 1, 2, 4})  # one per phase present
-    # the decay-open region ends between the grid columns around r = Δ = 0.1
-    decay_xy = np.concatenate([p.vertices for p in boundaries[-1].get_paths() if len(p.vertices)])
+    (boundaries,) = [c for c in ax.collections if c.get_label() == "_phase boundaries"]
+    segs = [np.asarray(sg) for sg in boundaries.get_segments()]
+    # the decay-open region (r < Δ = 0.1 in the synthetic phases) ends on the cell edge between the
+    # grid columns r = 0.0692 and 0.1183: one vertical segment per θ₁ row there
     r_grid = np.linspace(0.02, 1.2, 25)
-    assert decay_xy[:, 0].max() < r_grid[r_grid > 0.1][0] and decay_xy[:, 0].max() > r_grid[r_grid < 0.1][-1]
+    edge_r = 0.5 * (r_grid[r_grid < 0.1][-1] + r_grid[r_grid > 0.1][0])
+    vertical = [sg for sg in segs if np.isclose(sg[0, 0], sg[1, 0]) and np.isclose(sg[0, 0], edge_r)]
+    assert len(vertical) == 19
+    # θ₁ boundaries (2e-3 and 8e-4) are horizontal segments on the geometric cell edges
+    th = np.geomspace(1e-5, 1e-2, 19)
+    horizontal_y = {round(float(sg[0, 1]), 12) for sg in segs if np.isclose(sg[0, 1], sg[1, 1])}
+    expected = {round(float(np.sqrt(th[i] * th[i + 1])), 12) for i in range(18)
+                if (th[i] > 2e-3) != (th[i + 1] > 2e-3) or (th[i] > 8e-4) != (th[i + 1] > 8e-4)}
+    assert horizontal_y == expected and len(expected) == 2
     # round colour-bar ticks (multiples of 0.5 in log10(Ω/Ω_obs))
     ticks = fig.axes[1].get_yticks()
     assert len(ticks) >= 3 and np.allclose(ticks * 2.0, np.round(ticks * 2.0))
