@@ -14,7 +14,8 @@ differentiated.  :func:`point_function` builds one::
 :mod:`jaxrelic.numerics.status`).  Every other (fixed) parameter is validated in
 Python once, here, with a :class:`~jaxrelic.workflows.registry.ParameterError`
 naming the parameter and its range; traced (free) values are checked inside the
-models with ``equinox.error_if``.
+models with ``equinox.error_if`` (twin-higgs: no host callback, a point outside
+its validity domain comes back with status ``out_of_range``).
 
 Complex cogenesis couplings enter the continuous interface as modulus and phase,
 ``y1_abs``, ``y1_arg``, … (``--set y1=0.015`` is split into both).
