@@ -45,6 +45,7 @@ from ..models.twin_higgs.collision import (
     CollisionOperators,
     collision_operators,
 )
+from ..models.twin_higgs import domain
 from ..models.twin_higgs.grid import TwinGrid, make_grid
 from ..models.twin_higgs.model import TwinHiggs
 from ..models.twin_higgs.thermal import (
@@ -78,6 +79,19 @@ METHODS = ("eq38", "iterate", "coannihilation", "coscattering_integrated", "cosc
 #: Phase labels (§6.1); ``TwinRelicResult.phase`` is an index into this tuple.
 PHASES = ("coannihilation", "coscattering", "S/C_S mixed", "C_A/S mixed", "decay-open")
 
+#: Largest accepted sensitivity of the relic to the initial condition at x₀,
+#: ∂ln Y_end/∂ln(initial abundance) (docs/physics/twin_domain.md §4): above it the
+#: start x₀ lies after the relevant decoupling (``late_start``, status OUT_OF_RANGE).
+MEMORY_MAX = 1e-3
+#: Largest accepted cancellation ratio (|first| + |second|)/|Ω(38)| of the two terms of
+#: Eq. (38) (twin_domain.md §5; above it ``eq38_cancellation``, status OUT_OF_RANGE
+#: for methods "eq38" and "iterate").
+CANCELLATION_MAX = 1e2
+#: Floor of ln⟨σv⟩/GeV⁻² before interpolation: a ⟨σv⟩ that underflows to 0 deep in
+#: the Boltzmann tail (Δ ≳ 3 at x ~ 300) would give ln 0 = −inf and NaN splines; at
+#: e^−690 the rate is zero for every purpose (s⟨σv⟩/H < 1e-250).
+LN_SIGMA_V_FLOOR = -690.0
+
 #: Relative Ω change that stops the iteration of §5.8.
 ITER_RTOL = 1e-3
 #: Maximum number of iterations of §5.8 (reference: 3-8 needed).
@@ -103,7 +117,7 @@ def _sigma_v(sigma_v_fn, model: TwinHiggs, grid: TwinGrid) -> Array:
     last) and spline-interpolated in ln a (ln⟨σv⟩ is smooth in ln T: ≲ 1e-9 relative)."""
     n_a = grid.n_a
     rows = np.unique(np.r_[np.arange(0, n_a, ROW_STRIDE_FAST), n_a - 1])
-    ln_sv = jnp.log(sigma_v_fn(model, grid.T[rows]))
+    ln_sv = jnp.maximum(jnp.log(sigma_v_fn(model, grid.T[rows])), LN_SIGMA_V_FLOOR)
     return jnp.exp(CubicSpline(grid.ln_a[rows], ln_sv)(grid.ln_a))
 
 
@@ -143,6 +157,10 @@ class CoannihilationSolution(eqx.Module):
         ⟨σv⟩_eff = ⟨σv⟩_CS r_τ² + 2⟨σv⟩_CA r_τ r_ν + ⟨σv⟩_A r_ν² in GeV⁻².
     status : Array
         :mod:`jaxrelic.numerics.status` code of the ODE solve.
+    memory : Array
+        ∂ln Y_tot(a_end)/∂ln Y_tot(a₀) = exp(−∫ λ (Y_tot + Y_eq²/Y_tot) d ln a), the
+        linearised memory of the initial condition (≪ 1 when x₀ lies well before
+        freeze-out; twin_domain.md §4).
     """
 
     ln_Y_tot: Array
@@ -151,6 +169,7 @@ class CoannihilationSolution(eqx.Module):
     omega_h2: Array
     sigma_v_eff: Array
     status: Array
+    memory: Array
 
 
 def _rhs_log_yield(t, y, args):
@@ -214,9 +233,14 @@ def solve_coannihilation(model: TwinHiggs, grid: TwinGrid, *, rtol=1e-8, atol=1e
     sol = _solve_on_nodes(_rhs_log_yield, ln_Ytot_eq[0], grid, args, rtol=rtol, atol=atol,
                           max_steps=max_steps, adjoint=adjoint)
     y = sol.ys
+    # linearisation of the RHS in y: ∂/∂y[−λ(e^y − e^{2u−y})] = −λ(e^y + e^{2u−y})
+    damping = jnp.exp(ln_lam + y) + jnp.exp(ln_lam + 2.0 * ln_Ytot_eq - y)
+    h = grid.ln_a[1] - grid.ln_a[0]
+    tau = h * (jnp.sum(damping) - 0.5 * (damping[0] + damping[-1]))
     return CoannihilationSolution(
         ln_Y_tot=y, ln_Y_tot_eq=ln_Ytot_eq, ln_R=y - ln_Ytot_eq,
         omega_h2=_omega(model, jnp.exp(y[-1])), sigma_v_eff=sv, status=sol.status,
+        memory=jnp.exp(-tau),
     )
 
 
@@ -291,12 +315,20 @@ def solve_coscattering_integrated(model: TwinHiggs, grid: TwinGrid):
     omega_h2 : Array
         2.7437e8 m_ν · 2 Y_ν(a_end).
     """
+    Y, omega, _ = _coscattering_integrated(model, grid)
+    return Y, omega
+
+
+def _coscattering_integrated(model: TwinHiggs, grid: TwinGrid):
+    """Eq. (28) as :func:`solve_coscattering_integrated`, plus the memory of the start:
+    Y_ν^eq(a₀) e^{−∫Γ/H d ln a}/Y_ν(a_end) (twin_domain.md §4)."""
     ln_Ynu, _ = _log_yields_eq(model, grid)
     h = grid.ln_a[1] - grid.ln_a[0]
     rate = jnp.exp(log_n_eq(model.m_gamma, grid.T, G_GAMMA)) * _sigma_v(sigma_v_S, model, grid) / grid.H
     Yeq = jnp.exp(ln_Ynu)
     Y = _scan_relaxation(rate * h, Yeq, Yeq[0])
-    return Y, _omega(model, Y[-1])
+    tau = h * (jnp.sum(rate) - 0.5 * (rate[0] + rate[-1]))
+    return Y, _omega(model, Y[-1]), jnp.exp(ln_Ynu[0] - tau) / Y[-1]
 
 
 # ----------------------------------------------------------------------------
@@ -320,6 +352,10 @@ class MomentumSolution(eqx.Module):
         𝒥(a) = g_ν ∫ d³p/(2π)³ (C̃_S + C̃_ID) f_ν in GeV⁴ (§5.8).
     K_eq : Array, shape (n_a,)
         𝒦(a) = g_ν ∫ d³p/(2π)³ (C̃_S + C̃_ID) f_ν^eq in GeV⁴, same quadrature.
+    memory : Array
+        Memory of the start: ∫q² F(q, a₀) e^{−τ_q} dq / ∫q² f_ν(q, a_end) dq with
+        τ_q = ∫ K/H d ln a, the relative change of Y_ν(a_end) if the initial
+        distribution were doubled (twin_domain.md §4).
     """
 
     f: Array
@@ -328,6 +364,7 @@ class MomentumSolution(eqx.Module):
     Y_nu: Array
     J: Array
     K_eq: Array
+    memory: Array
 
 
 def _p_integral(grid: TwinGrid, integrand) -> Array:
@@ -379,6 +416,9 @@ def solve_momentum(grid: TwinGrid, ops: CollisionOperators, ln_R, *, include_CA:
     rate = K / grid.H[:, None] * h
     f = _scan_relaxation(rate, F, F[0])
     feq = jnp.exp(ln_feq)
+    tau = jnp.sum(rate, axis=0) - 0.5 * (rate[0] + rate[-1])
+    w = grid.q_weights * grid.q**2
+    memory = jnp.sum(w * jnp.exp(ln_F[0] - tau)) / jnp.sum(w * f[-1])
     return MomentumSolution(
         f=f,
         f_end=f[-1],
@@ -386,6 +426,7 @@ def solve_momentum(grid: TwinGrid, ops: CollisionOperators, ln_R, *, include_CA:
         Y_nu=grid.yield_from_f(f),
         J=_p_integral(grid, conv * f),
         K_eq=_p_integral(grid, conv * feq),
+        memory=memory,
     )
 
 
@@ -618,8 +659,22 @@ class TwinRelicResult(eqx.Module):
         Index into :data:`PHASES` (:func:`classify_phase`).
     n_iter : Array
         τ̂-equation solves of the iteration (0 unless ``method="iterate"``).
+    in_domain : Array
+        bool: the point lies in the validity domain of
+        :mod:`~jaxrelic.models.twin_higgs.domain` (False → status OUT_OF_RANGE).
+    memory : Array
+        Sensitivity of the requested method's relic to its initial condition at x₀,
+        ∂ln Y_end/∂ln(initial abundance) (eq38/iterate: the larger of Eq. (27) and
+        the momentum equation).  Above :data:`MEMORY_MAX` the start lies after the
+        relevant decoupling: status OUT_OF_RANGE (``late_start``).
+    cancellation : Array
+        (|omega_first| + |omega_second|)/|omega_38|, the cancellation between the
+        two terms of Eq. (38) (iteration 0).  Above :data:`CANCELLATION_MAX` the
+        Eq. (38) number has lost its precision: status OUT_OF_RANGE for methods
+        "eq38" and "iterate" (``eq38_cancellation``).
     status : Array
-        :mod:`jaxrelic.numerics.status` code.
+        :mod:`jaxrelic.numerics.status` code: OUT_OF_RANGE first (domain, late
+        start, cancellation), then solver failures, then NONFINITE.
     """
 
     omega_h2: Array
@@ -642,6 +697,9 @@ class TwinRelicResult(eqx.Module):
     T_CA: Array
     phase: Array
     n_iter: Array
+    in_domain: Array
+    memory: Array
+    cancellation: Array
     status: Array
 
     @property
@@ -650,8 +708,13 @@ class TwinRelicResult(eqx.Module):
         return PHASES[int(self.phase)]
 
 
-def _relic_on_grid(model: TwinHiggs, grid: TwinGrid, method: str, adjoint: str = "reverse") -> TwinRelicResult:
+def _relic_on_grid(model: TwinHiggs, grid: TwinGrid, method: str, adjoint: str = "reverse",
+                   x_range=None) -> TwinRelicResult:
     """All solvers of a point on one grid (pure; ``method``, ``adjoint`` static).
+
+    ``x_range = (x0, x_end)`` (possibly traced) adds the grid bounds to the domain
+    check of the point (status OUT_OF_RANGE outside
+    :mod:`~jaxrelic.models.twin_higgs.domain`).
 
     The collision operators are evaluated with the solver settings of
     :mod:`~jaxrelic.models.twin_higgs.collision` (``N_PANEL_FAST``, ``N_TAIL_FAST``,
@@ -666,7 +729,7 @@ def _relic_on_grid(model: TwinHiggs, grid: TwinGrid, method: str, adjoint: str =
     ca = solve_coannihilation(model, grid, adjoint=adjoint)
     sol35 = solve_momentum(grid, ops, jnp.zeros_like(grid.ln_a), include_CA=False)
     omega_35 = _omega(model, sol35.Y_nu[-1] + Ytau_eq[-1])
-    Y28, omega_28 = solve_coscattering_integrated(model, grid)
+    Y28, omega_28, memory_28 = _coscattering_integrated(model, grid)
     status = ca.status
     n_iter = jnp.asarray(0)
     sol38_0 = solve_momentum(grid, ops, ca.ln_R)
@@ -692,20 +755,33 @@ def _relic_on_grid(model: TwinHiggs, grid: TwinGrid, method: str, adjoint: str =
         omega, Y, f_end = omega_35, sol35.Y_nu + Ytau_eq, sol35.f_end
     T_S, T_CS, T_CA = freeze_out_temperatures(model, grid, ca.ln_R, sol35.f)
     phase = classify_phase(model, grid, T_S, T_CS, T_CA, sol38_0.f_end)
+    # validity domain (twin_domain.md): parameters, start before decoupling, Eq. (38) precision
+    x0, x_end = x_range if x_range is not None else (5.0, 300.0)
+    in_domain = domain.in_domain(model.m_nu, model.delta, model.r, model.theta1, model.e_hat,
+                                 model.epsilon, x0, x_end)
+    memory = {"eq38": jnp.maximum(ca.memory, sol38_0.memory), "iterate": jnp.maximum(ca.memory, sol38_0.memory),
+              "coannihilation": ca.memory, "coscattering_integrated": memory_28,
+              "coscattering_unintegrated": sol35.memory}[method]
+    cancellation = (jnp.abs(omega_first) + jnp.abs(omega_second)) / jnp.abs(omega_38_0)
+    flagged = ~in_domain | ~(memory <= MEMORY_MAX)
+    if method in ("eq38", "iterate"):
+        flagged = flagged | ~(cancellation <= CANCELLATION_MAX)
+    status = st.combine(jnp.where(flagged, st.OUT_OF_RANGE, st.SUCCESS), status)
     status = st.flag_nonfinite(status, omega, omega_first, omega_second, f_end)
     return TwinRelicResult(
         omega_h2=omega, omega_first=omega_first, omega_second=omega_second, omega_38=omega_38_0,
         omega_CA=ca.omega_h2, omega_35=omega_35, omega_28=omega_28,
         x=grid.x, Y=Y, Y_eq=Ynu_eq + Ytau_eq, ln_R=ln_R, q=grid.q,
         f_end=f_end, f_first_end=sol38_0.first_end, f38_end=sol38_0.f_end,
-        T_S=T_S, T_CS=T_CS, T_CA=T_CA, phase=phase, n_iter=n_iter, status=status,
+        T_S=T_S, T_CS=T_CS, T_CA=T_CA, phase=phase, n_iter=n_iter,
+        in_domain=in_domain, memory=memory, cancellation=cancellation, status=status,
     )
 
 
 @eqx.filter_jit
 def _relic_jit(model, x0, x_end, *, method, n_q, n_a, twin_photon_dof, adjoint):
     grid = make_grid(model, x0=x0, x_end=x_end, n_a=n_a, n_q=n_q, twin_photon_dof=twin_photon_dof)
-    return _relic_on_grid(model, grid, method, adjoint)
+    return _relic_on_grid(model, grid, method, adjoint, x_range=(x0, x_end))
 
 
 def relic_twin(model: TwinHiggs, *, method: str = "eq38", n_q: int = 128, n_a: int = 600,
@@ -733,7 +809,10 @@ def relic_twin(model: TwinHiggs, *, method: str = "eq38", n_q: int = 128, n_a: i
     n_a : int
         ln a nodes (uniform) between x₀ and x_end.
     x0, x_end : float
-        Start and end of the evolution in x = m_ν/T (defaults 5, 300).
+        Start and end of the evolution in x = m_ν/T (defaults 5, 300; allowed
+        1 ≤ x₀ ≤ 50, 100 ≤ x_end ≤ 600, ValueError for concrete values outside).
+        A start after the relevant decoupling is flagged per point (status
+        OUT_OF_RANGE, ``TwinRelicResult.memory`` > :data:`MEMORY_MAX`).
     twin_photon_dof : bool
         Include γ̂ in g_*, g_*s (§4.1; the reference numbers exclude it).
     adjoint : {"reverse", "forward"}
@@ -753,6 +832,9 @@ def relic_twin(model: TwinHiggs, *, method: str = "eq38", n_q: int = 128, n_a: i
         raise ValueError(f"relic_twin: n_a must be >= 100, got {n_a}")
     if adjoint not in ("reverse", "forward"):
         raise ValueError(f"relic_twin: adjoint must be 'reverse' or 'forward', got {adjoint!r}")
+    for name, v in (("x0", x0), ("x_end", x_end)):
+        if not domain.is_traced(v):
+            domain.check_concrete(name, v)
     return _relic_jit(model, jnp.asarray(x0, dtype=jnp.float64), jnp.asarray(x_end, dtype=jnp.float64),
                       method=method, n_q=int(n_q), n_a=int(n_a), twin_photon_dof=bool(twin_photon_dof),
                       adjoint=adjoint)

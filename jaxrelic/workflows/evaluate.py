@@ -14,7 +14,8 @@ differentiated.  :func:`point_function` builds one::
 :mod:`jaxrelic.numerics.status`).  Every other (fixed) parameter is validated in
 Python once, here, with a :class:`~jaxrelic.workflows.registry.ParameterError`
 naming the parameter and its range; traced (free) values are checked inside the
-models with ``equinox.error_if``.
+models with ``equinox.error_if`` (twin-higgs: no host callback, a point outside
+its validity domain comes back with status ``out_of_range``).
 
 Complex cogenesis couplings enter the continuous interface as modulus and phase,
 ``y1_abs``, ``y1_arg``, … (``--set y1=0.015`` is split into both).
@@ -97,6 +98,7 @@ def _wimp() -> Evaluator:
 
 
 def _twin_build(fixed: dict, adjoint: str):
+    from ..models.twin_higgs import domain
     from ..models.twin_higgs.grid import make_grid
     from ..models.twin_higgs.model import TwinHiggs
     from ..solvers.twin_higgs import _relic_on_grid
@@ -104,13 +106,22 @@ def _twin_build(fixed: dict, adjoint: str):
     for name in ("n_q", "n_a"):
         if float(fixed[name]) != int(fixed[name]):
             raise ParameterError(f"parameter {name}={fixed[name]!r} must be an integer")
+    # Fixed values: the whole validity domain (twin_domain.md) in Python, once.  Values
+    # that become free are checked per point (status out_of_range, no host callback).
+    # (the cross condition r < 1 + delta is left to the per-point status: one of the two may be free)
+    for name in ("m_nu", "delta", "r", "theta1", "x0", "x_end"):
+        try:
+            domain.check_concrete(name, fixed[name])
+        except ValueError:
+            raise ParameterError(f"parameter {name}={fixed[name]!r} outside the allowed range "
+                                 f"{domain.range_text(name)}") from None
     method, n_q, n_a = fixed["method"], int(fixed["n_q"]), int(fixed["n_a"])
     dof = bool(fixed["twin_photon_dof"])
 
     def fn(p):
         model = TwinHiggs(p["m_nu"], p["delta"], p["r"], p["theta1"])
         grid = make_grid(model, x0=p["x0"], x_end=p["x_end"], n_a=n_a, n_q=n_q, twin_photon_dof=dof)
-        r = _relic_on_grid(model, grid, method, adjoint=adjoint)
+        r = _relic_on_grid(model, grid, method, adjoint=adjoint, x_range=(p["x0"], p["x_end"]))
         return {
             "omega_h2": r.omega_h2,
             "omega_h2_first_term": r.omega_first,
@@ -120,8 +131,10 @@ def _twin_build(fixed: dict, adjoint: str):
             "omega_h2_eq35": r.omega_35,
             "T_CS": r.T_CS,
             "T_CA": r.T_CA,
-            "T_S_min": jnp.min(r.T_S),
-            "T_S_max": jnp.max(r.T_S),
+            "T_S_min_GeV": jnp.min(r.T_S),
+            "T_S_max_GeV": jnp.max(r.T_S),
+            "start_memory": r.memory,
+            "eq38_cancellation": r.cancellation,
             "phase": r.phase.astype(jnp.int32),
             "n_iter": jnp.asarray(r.n_iter, dtype=jnp.int32),
             "status": r.status,
@@ -131,16 +144,17 @@ def _twin_build(fixed: dict, adjoint: str):
 
 
 def _twin() -> Evaluator:
-    cont = {
-        "m_nu": (0.0, math.inf, True),
-        "delta": (0.0, math.inf, True),
-        "r": (0.0, math.inf, True),
-        "theta1": (0.0, math.pi / 4, True),
-        "x0": (1.0, 50.0, True),
-        "x_end": (100.0, 600.0, True),
-    }
+    from ..models.twin_higgs.domain import BOUNDS
+
+    def bound(v, default):
+        return default if v is None else v
+
+    # ranges of the validity domain (models/twin_higgs/domain.py); open ends and the
+    # cross condition r < 1 + delta are enforced by _twin_build / the solver status
+    cont = {name: (bound(BOUNDS[name][0], -math.inf), bound(BOUNDS[name][1], math.inf), True)
+            for name in ("m_nu", "delta", "r", "theta1", "x0", "x_end")}
     outs = ("omega_h2", "omega_h2_first_term", "omega_h2_second_term", "omega_h2_coannihilation", "omega_h2_eq28",
-            "omega_h2_eq35", "T_CS", "T_CA", "T_S_min", "T_S_max")
+            "omega_h2_eq35", "T_CS", "T_CA", "T_S_min_GeV", "T_S_max_GeV", "start_memory", "eq38_cancellation")
     return Evaluator("twin-higgs", cont, outs, ("phase", "n_iter", "status"), _twin_build)
 
 

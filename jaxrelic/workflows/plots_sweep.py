@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import constants as c
+from ..numerics.status import OUT_OF_RANGE
 from .plots import new_axes
 from .registry import ParameterError
 
@@ -212,18 +213,23 @@ def _contours(fig, ax, ds, da, status, dims, info, target, label):
     zlabel = (rf"$\log_{{10}}({label}/{{{label}}}^{{\rm obs}})$" if target is not None
               else rf"$\log_{{10}}|{label}|$")
     if np.any(good):
+        from matplotlib.ticker import MaxNLocator
+
         lo, hi = float(lz.min()), float(lz.max())
         if hi - lo < 1e-12:
             lo, hi = lo - 0.5, hi + 0.5
-        levels = np.linspace(lo, hi, 21)
+        # round level values (so the colour-bar ticks are round numbers) covering [lo, hi]
+        levels = MaxNLocator(nbins=20).tick_values(lo, hi)
         if target is not None and lo < 0.0 < hi:
             span = max(-lo, hi)
-            levels = np.linspace(-span, span, 21)
+            levels = MaxNLocator(nbins=20, symmetric=True).tick_values(-span, span)
             cmap = "RdBu_r"
         else:
             cmap = "viridis"
         filled = ax.contourf(x, y, lz, levels=levels, cmap=cmap, extend="neither")
-        fig.colorbar(filled, ax=ax, label=zlabel)
+        cbar = fig.colorbar(filled, ax=ax, label=zlabel)
+        cbar.locator = MaxNLocator(nbins=8, steps=[1, 2, 2.5, 5, 10])
+        cbar.update_ticks()
         if target is not None and lo < 0.0 < hi:
             line = ax.contour(x, y, lz, levels=[0.0], colors="k", linewidths=2.5)
             # not inline: the labelled line keeps its full geometry (a white box keeps the text legible)
@@ -233,18 +239,27 @@ def _contours(fig, ax, ds, da, status, dims, info, target, label):
             ax.text(0.02, 0.02, rf"${label} = {target:.3g}$ not reached in this range",
                     transform=ax.transAxes, fontsize=8)
     X, Y = np.meshgrid(x, y)
+    flagged = failed & (np.asarray(status.values) == OUT_OF_RANGE) if status is not None else failed
+    failed = failed & ~flagged
     if np.any(failed):
-        ax.plot(X[failed], Y[failed], "x", color="k", ms=6, label="solver failed")
+        ax.plot(X[failed], Y[failed], "x", color="k", ms=6, label="solver failed", clip_on=False)
+    if np.any(flagged):
+        ax.plot(X[flagged], Y[flagged], "+", color="dimgrey", ms=5, label="outside validity domain", clip_on=False)
     if np.any(not_run):
-        ax.plot(X[not_run], Y[not_run], ".", color="grey", ms=4, label="not run")
-    if np.any(failed) or np.any(not_run):
-        ax.legend(frameon=True, fontsize=8, loc="upper right")
+        ax.plot(X[not_run], Y[not_run], ".", color="grey", ms=4, label="not run", clip_on=False)
     if _is_log(ds, xd, info):
         ax.set_xscale("log")
     if _is_log(ds, yd, info):
         ax.set_yscale("log")
     ax.set_xlabel(xd)
     ax.set_ylabel(yd)
+    if ds.attrs.get("model") == "twin-higgs":
+        from .plots_twin import overlay_twin_sweep
+
+        overlay_twin_sweep(ax, ds, xd, yd)
+    if ax.get_legend_handles_labels()[0]:
+        # below the axes: a legend never covers data
+        ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncol=2)
 
 
 def plot_sensitivity(result, *, ax=None, path=None, title: str | None = None):

@@ -6,6 +6,7 @@ decay widths (:mod:`.widths`).  Physics reference: ``twin_coscattering.md``
 §2-3; derivations and checks: ``docs/physics/twin_processes.md``.
 """
 
+from . import domain as domain
 from .model import TwinHiggs as TwinHiggs
 from .processes import (
     msq_A as msq_A,

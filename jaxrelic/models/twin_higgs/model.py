@@ -14,8 +14,6 @@ Section numbers (§) refer to the project's physics reference
 
 from __future__ import annotations
 
-import math
-
 import equinox as eqx
 import jax
 import jax.numpy as jnp
@@ -23,30 +21,9 @@ import numpy as np
 from jax import Array
 
 from ..._x64 import check_x64
+from .domain import MODEL_FIELDS, check_concrete, condition_violations
 
 __all__ = ["TwinHiggs"]
-
-#: Allowed range of every field: (lower, upper, lower_open, description).
-_RANGES = {
-    "m_nu": (0.0, math.inf, True, "m_nu > 0 (GeV)"),
-    "delta": (0.0, math.inf, True, "delta > 0"),
-    "r": (0.0, math.inf, True, "r > 0"),
-    "theta1": (0.0, math.pi / 4, True, "0 < theta1 < pi/4 (rad)"),
-    "e_hat": (0.0, math.inf, True, "e_hat > 0"),
-    "epsilon": (0.0, math.inf, False, "epsilon >= 0"),
-}
-
-
-def _violates(name: str, x):
-    """Boolean (numpy or jnp) that is True when ``x`` is outside the allowed range.
-
-    NaN and +-inf are always rejected (upper bounds are open: theta1 < pi/4).
-    """
-    lo, hi, lo_open, _ = _RANGES[name]
-    xp = jnp if isinstance(x, jax.core.Tracer) else np
-    below = (x <= lo) if lo_open else (x < lo)
-    return xp.logical_not(xp.isfinite(x)) | below | (x >= hi)
-
 
 def _check_concrete(name: str, x) -> None:
     """Raise ``ValueError`` naming ``name`` and its range if concrete ``x`` is invalid."""
@@ -56,12 +33,10 @@ def _check_concrete(name: str, x) -> None:
             f"TwinHiggs: {name} must be a scalar, got shape {x.shape}; "
             "use jax.vmap over the constructor for batches."
         )
-    value = float(x)
-    if bool(_violates(name, np.float64(value))):
-        raise ValueError(
-            f"TwinHiggs: invalid {name}={value!r}; the allowed range is "
-            f"{_RANGES[name][3]} (finite, not NaN)."
-        )
+    try:
+        check_concrete(name, x)
+    except ValueError as e:
+        raise ValueError(f"TwinHiggs: {e}") from None
 
 
 class TwinHiggs(eqx.Module):
@@ -75,15 +50,16 @@ class TwinHiggs(eqx.Module):
     Parameters
     ----------
     m_nu : float
-        Twin-neutrino (dark-matter) mass :math:`m_{\hat\nu}` in GeV, > 0.
+        Twin-neutrino (dark-matter) mass :math:`m_{\hat\nu}` in GeV, 0.02 to 100.
     delta : float
         :math:`\Delta = (m_{\hat\tau} - m_{\hat\nu})/m_{\hat\nu}`, > 0.
     r : float
-        :math:`r = m_{\hat\gamma}/m_{\hat\nu}`, > 0 (the paper studies r < 1).
+        :math:`r = m_{\hat\gamma}/m_{\hat\nu}`, 0 < r < 1 + Δ (m_γ̂ < m_τ̂;
+        the paper studies r < 1).
     theta1 : float
         Right-handed mixing angle :math:`\theta_1` in rad, 0 < theta1 < pi/4.
     e_hat : float, optional
-        Twin U(1) gauge coupling :math:`\hat e` (paper: 0.3, §1), > 0.
+        Twin U(1) gauge coupling :math:`\hat e` (paper: 0.3, §1), 0 < ê ≤ √(4π).
     epsilon : float, optional
         Photon-twin-photon kinetic mixing :math:`\epsilon` (§2.1, §7.1), >= 0.
         It only enters the late three-body decays of the twin tau and the twin
@@ -93,11 +69,12 @@ class TwinHiggs(eqx.Module):
     Raises
     ------
     ValueError
-        For concrete (non-traced) values outside the allowed ranges, NaN, inf, or
-        non-scalar input; the message names the parameter and its range.
-    equinox.EquinoxRuntimeError
-        At run time, via ``equinox.error_if``, when the model is built from
-        traced values (inside ``jit``/``vmap``/``grad``) that are out of range.
+        For concrete (non-traced) values outside the validity domain
+        (:mod:`~jaxrelic.models.twin_higgs.domain`, docs/physics/twin_domain.md),
+        NaN, inf, or non-scalar input; the message names the parameter and its
+        range.  Traced values (inside ``jit``/``vmap``/``grad``) are not checked
+        here: :func:`~jaxrelic.solvers.twin_higgs.relic_twin` returns status
+        ``OUT_OF_RANGE`` for such a point (no host callback in compiled code).
 
     Notes
     -----
@@ -117,42 +94,32 @@ class TwinHiggs(eqx.Module):
 
     def __init__(self, m_nu, delta, r, theta1, e_hat=0.3, epsilon=1e-9):
         check_x64()
-        values, runtime_checks = {}, []
-        for name, raw in zip(_RANGES, (m_nu, delta, r, theta1, e_hat, epsilon)):
+        concrete = {}
+        for name, raw in zip(MODEL_FIELDS, (m_nu, delta, r, theta1, e_hat, epsilon)):
             x = jnp.asarray(raw, dtype=jnp.float64)
-            if isinstance(raw, jax.core.Tracer):
-                runtime_checks.append(name)
-            elif isinstance(x, jax.core.Tracer):
-                # a concrete input staged into a trace (a constant inside jit):
-                # checked eagerly here, since __check_init__ only sees the tracer
+            if not isinstance(raw, jax.core.Tracer):
+                # also a concrete input staged into a trace (a constant inside jit)
                 _check_concrete(name, raw)
-            values[name] = x
-        # Traced inputs (jit/vmap/grad) get run-time checks.  Every check is applied
-        # to the whole set of traced fields, so that using *any* field triggers all
-        # of them (an unused error_if is removed by dead-code elimination).
-        # Concrete inputs are checked by __check_init__ (or just above).
-        traced = {k: x for k, x in values.items() if isinstance(x, jax.core.Tracer)}
-        for name in runtime_checks:
-            traced = eqx.error_if(
-                traced,
-                _violates(name, traced[name]),
-                f"TwinHiggs: invalid {name} (traced value); the allowed range "
-                f"is {_RANGES[name][3]} (finite, not NaN).",
-            )
-        values.update(traced)
-        for name, x in values.items():
+                concrete[name] = float(np.asarray(raw))
             setattr(self, name, x)
+        bad = condition_violations(concrete)
+        if bad:
+            raise ValueError(f"TwinHiggs: invalid {bad[0]}")
 
     def __check_init__(self):
-        """Raise ``ValueError`` for concrete out-of-range values (§2.3-2.4).
+        """Raise ``ValueError`` for concrete values outside the domain (§2.3-2.4).
 
-        Traced fields are skipped here; they carry ``eqx.error_if`` checks from
-        ``__init__``.
+        Traced fields are skipped (the solver flags them with status ``OUT_OF_RANGE``).
         """
-        for name in _RANGES:
+        concrete = {}
+        for name in MODEL_FIELDS:
             x = getattr(self, name)
             if not isinstance(x, jax.core.Tracer):
                 _check_concrete(name, x)
+                concrete[name] = float(x)
+        bad = condition_violations(concrete)
+        if bad:
+            raise ValueError(f"TwinHiggs: invalid {bad[0]}")
 
     # ---------------------------------------------------------------- masses
     @property
