@@ -81,10 +81,10 @@ PHASES = ("coannihilation", "coscattering", "S/C_S mixed", "C_A/S mixed", "decay
 
 #: Largest accepted sensitivity of the relic to the initial condition at x₀,
 #: ∂ln Y_end/∂ln(initial abundance) (docs/physics/twin_domain.md §4): above it the
-#: start x₀ lies after the relevant decoupling (``late_start``, status OUT_OF_RANGE).
+#: start x₀ lies after the relevant decoupling (``late_start``, status LATE_START).
 MEMORY_MAX = 1e-3
 #: Largest accepted cancellation ratio (|first| + |second|)/|Ω(38)| of the two terms of
-#: Eq. (38) (twin_domain.md §5; above it ``eq38_cancellation``, status OUT_OF_RANGE
+#: Eq. (38) (twin_domain.md §5; above it ``eq38_cancellation``, status OUT_OF_DOMAIN
 #: for methods "eq38" and "iterate").
 CANCELLATION_MAX = 1e2
 #: Floor of ln⟨σv⟩/GeV⁻² before interpolation: a ⟨σv⟩ that underflows to 0 deep in
@@ -666,15 +666,16 @@ class TwinRelicResult(eqx.Module):
         Sensitivity of the requested method's relic to its initial condition at x₀,
         ∂ln Y_end/∂ln(initial abundance) (eq38/iterate: the larger of Eq. (27) and
         the momentum equation).  Above :data:`MEMORY_MAX` the start lies after the
-        relevant decoupling: status OUT_OF_RANGE (``late_start``).
+        relevant decoupling: status LATE_START (``late_start``).
     cancellation : Array
         (|omega_first| + |omega_second|)/|omega_38|, the cancellation between the
         two terms of Eq. (38) (iteration 0).  Above :data:`CANCELLATION_MAX` the
-        Eq. (38) number has lost its precision: status OUT_OF_RANGE for methods
+        Eq. (38) number has lost its precision: status OUT_OF_DOMAIN for methods
         "eq38" and "iterate" (``eq38_cancellation``).
     status : Array
-        :mod:`jaxrelic.numerics.status` code: OUT_OF_RANGE first (domain, late
-        start, cancellation), then solver failures, then NONFINITE.
+        :mod:`jaxrelic.numerics.status` code, first that applies: OUT_OF_RANGE (parameters
+        outside the domain), LATE_START, OUT_OF_DOMAIN (Eq. 38 cancellation), then solver
+        failures, then NONFINITE.
     """
 
     omega_h2: Array
@@ -763,10 +764,11 @@ def _relic_on_grid(model: TwinHiggs, grid: TwinGrid, method: str, adjoint: str =
               "coannihilation": ca.memory, "coscattering_integrated": memory_28,
               "coscattering_unintegrated": sol35.memory}[method]
     cancellation = (jnp.abs(omega_first) + jnp.abs(omega_second)) / jnp.abs(omega_38_0)
-    flagged = ~in_domain | ~(memory <= MEMORY_MAX)
-    if method in ("eq38", "iterate"):
-        flagged = flagged | ~(cancellation <= CANCELLATION_MAX)
-    status = st.combine(jnp.where(flagged, st.OUT_OF_RANGE, st.SUCCESS), status)
+    late = ~(memory <= MEMORY_MAX)
+    cancelled = ~(cancellation <= CANCELLATION_MAX) if method in ("eq38", "iterate") else jnp.asarray(False)
+    flag = jnp.where(~in_domain, st.OUT_OF_RANGE,
+                     jnp.where(late, st.LATE_START, jnp.where(cancelled, st.OUT_OF_DOMAIN, st.SUCCESS)))
+    status = st.combine(flag.astype(jnp.int32), status)
     status = st.flag_nonfinite(status, omega, omega_first, omega_second, f_end)
     return TwinRelicResult(
         omega_h2=omega, omega_first=omega_first, omega_second=omega_second, omega_38=omega_38_0,
@@ -812,7 +814,7 @@ def relic_twin(model: TwinHiggs, *, method: str = "eq38", n_q: int = 128, n_a: i
         Start and end of the evolution in x = m_ν/T (defaults 5, 300; allowed
         1 ≤ x₀ ≤ 50, 100 ≤ x_end ≤ 600, ValueError for concrete values outside).
         A start after the relevant decoupling is flagged per point (status
-        OUT_OF_RANGE, ``TwinRelicResult.memory`` > :data:`MEMORY_MAX`).
+        LATE_START, ``TwinRelicResult.memory`` > :data:`MEMORY_MAX`).
     twin_photon_dof : bool
         Include γ̂ in g_*, g_*s (§4.1; the reference numbers exclude it).
     adjoint : {"reverse", "forward"}

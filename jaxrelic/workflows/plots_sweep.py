@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import constants as c
-from ..numerics.status import OUT_OF_RANGE
+from ..numerics.status import LATE_START, OUT_OF_DOMAIN, OUT_OF_RANGE
 from .plots import new_axes
 from .registry import ParameterError
 
@@ -239,7 +239,8 @@ def _contours(fig, ax, ds, da, status, dims, info, target, label):
             ax.text(0.02, 0.02, rf"${label} = {target:.3g}$ not reached in this range",
                     transform=ax.transAxes, fontsize=8)
     X, Y = np.meshgrid(x, y)
-    flagged = failed & (np.asarray(status.values) == OUT_OF_RANGE) if status is not None else failed
+    flagged = (failed & np.isin(np.asarray(status.values), (OUT_OF_RANGE, LATE_START, OUT_OF_DOMAIN))
+               if status is not None else failed)
     failed = failed & ~flagged
     if np.any(failed):
         ax.plot(X[failed], Y[failed], "x", color="k", ms=6, label="solver failed", clip_on=False)
