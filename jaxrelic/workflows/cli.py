@@ -46,32 +46,25 @@ def _cmd_relic(args) -> int:
 def _cmd_models(args) -> int:
     specs = [MODELS[n]() for n in MODELS]
     if args.json:
-        print(
-            json.dumps(
-                {
-                    s.name: {
-                        "description": s.description,
-                        "parameters": {
-                            p.name: {
-                                "unit": p.unit,
-                                "default": p.default,
-                                "allowed": p.range_text(),
-                                "description": p.description,
-                            }
-                            for p in s.parameters
-                        },
-                    }
-                    for s in specs
-                },
-                indent=2,
-                default=json_default,
-            )
-        )
+        table = {}
+        for s in specs:
+            params = {}
+            for p in s.parameters:
+                lo, hi = p.bounds()
+                params[p.name] = {"unit": p.unit, "default": p.default, "kind": p.kind, "min": lo, "max": hi,
+                                  "allowed": p.range_text(), "description": p.description}
+                if p.kind == "choice":
+                    params[p.name]["choices"] = list(p.choices)
+            table[s.name] = {"description": s.description, "parameters": params,
+                             "conditions": list(s.conditions)}
+        print(json.dumps(table, indent=2, default=json_default, allow_nan=False))
         return 0
     for s in specs:
         print(f"{s.name}: {s.description}")
         for p in s.parameters:
             print(f"  {p.name:<16} default {str(p.default):<10} allowed {p.range_text():<28} {p.description}")
+        for cond in s.conditions:
+            print(f"  condition: {cond}")
     return 0
 
 

@@ -32,6 +32,14 @@ class Parameter:
     kind: str = "float"  # float | bool | choice | complex
     choices: tuple = ()
 
+    def bounds(self) -> tuple:
+        """(min, max) as numbers, None where unbounded or not numeric (``models --json``)."""
+        if self.kind not in ("float", "complex"):
+            return None, None
+        lo = None if self.kind == "complex" else self.low
+        fin = lambda v: float(v) if v is not None and math.isfinite(float(v)) else None  # noqa: E731
+        return fin(lo), fin(self.high)
+
     def range_text(self) -> str:
         if self.kind == "bool":
             return "true or false"
@@ -51,6 +59,8 @@ class ModelSpec:
     parameters: tuple
     run: Callable[[dict], dict]
     plot: Callable[[dict, str], None] | None = None
+    #: Cross-parameter conditions of the physical domain, in words (``jaxrelic models``).
+    conditions: tuple = ()
 
 
 def parse_value(p: Parameter, text) -> Any:

@@ -186,6 +186,7 @@ def decay_spec() -> ModelSpec:
         parameters=_parameters(FREEZE_IN_DECAY_PARAMETERS),
         run=_decay_run,
         plot=_plot,
+        conditions=("0 < width < m_parent", "m_dm < m_parent"),
     )
 
 
@@ -199,4 +200,5 @@ def uv_spec() -> ModelSpec:
         parameters=_parameters(FREEZE_IN_UV_PARAMETERS),
         run=_uv_run,
         plot=_plot,
+        conditions=("m_dm < T_RH < Lambda",),
     )

@@ -129,6 +129,8 @@ def _twin_plot(out: dict, path: str) -> None:
 
 
 def spec() -> ModelSpec:
+    from ...models.twin_higgs.domain import CONDITIONS
+
     from ...models.twin_higgs.domain import BOUNDS as B
 
     params = (
@@ -149,4 +151,5 @@ def spec() -> ModelSpec:
         parameters=params,
         run=_twin_run,
         plot=_twin_plot,
+        conditions=tuple(text for _, text in CONDITIONS),
     )

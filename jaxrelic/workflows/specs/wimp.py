@@ -83,4 +83,5 @@ def spec() -> ModelSpec:
         parameters=tuple(params),
         run=_wimp_run,
         plot=_wimp_plot,
+        conditions=("sigma_v > 0 or b > 0 (something annihilates)",),
     )
