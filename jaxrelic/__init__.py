@@ -6,6 +6,7 @@ environment variable ``JAXRELIC_NO_X64=1`` is set; see :mod:`jaxrelic._x64`.
 
 from . import _x64  # noqa: F401  (float64 policy, must come first)
 from ._api import relic_density as relic_density
+from ._cache import enable_compilation_cache as enable_compilation_cache
 from ._x64 import check_x64 as check_x64
 from .models.wimp import WIMP as WIMP
 from .numerics import status as status
@@ -35,4 +36,5 @@ def __getattr__(name):
     raise AttributeError(f"module 'jaxrelic' has no attribute {name!r}")
 
 
-__all__ = ["relic_density", "solve_network", "WIMP", "Background", "GStar", "check_x64", "status", *_WORKFLOWS]
+__all__ = ["relic_density", "enable_compilation_cache", "solve_network", "WIMP", "Background", "GStar", "check_x64",
+           "status", *_WORKFLOWS]
