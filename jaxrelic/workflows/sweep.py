@@ -715,6 +715,8 @@ def sweep(model: str, grid, given: Mapping | None = None, out=None, *, chunk_siz
     if model == "cogenesis":
         swept |= {n[:-4] for n in names if n.endswith(("_abs", "_arg"))}
     fixed = {k: v for k, v in fixed.items() if k not in swept}
+    if model == "cogenesis":  # a fixed coupling once, as given (complex), not also as its _abs/_arg pair
+        fixed = {k: v for k, v in fixed.items() if not (k.endswith(("_abs", "_arg")) and k[:-4] in fixed)}
     fixed_json = _json_fixed(fixed)
 
     devs = _resolve_devices(devices)
