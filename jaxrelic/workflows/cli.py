@@ -42,8 +42,10 @@ def _cmd_relic(args) -> int:
                 spec.plot(out, str(tmp))
             out["plot"] = args.plot
         except Exception as e:  # noqa: BLE001 -- the computed point is printed whatever the plot does
-            reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e).splitlines()[0] if str(e) else \
-                type(e).__name__
+            if isinstance(e, OSError) and e.strerror:
+                reason = e.strerror
+            else:
+                reason = (str(e).splitlines() or [type(e).__name__])[0]
             plot_error = f"--plot {args.plot!r}: plot not written ({reason}); the result is printed above"
     public = {k: v for k, v in out.items() if not k.startswith("_")}
     if args.json:

@@ -100,16 +100,19 @@ _MAX_AUTO_CHUNK = 256
 #: Default memory budget of a sweep (bytes): peak resident memory that fits a 16 GB laptop.
 DEFAULT_MAX_MEMORY = 6 * 10**9
 
-#: Peak resident memory (RSS) of one sweep process = base + chunk_size · per_point (bytes),
-#: measured on CPU (jax 0.10, float64, one device) with ``resource.getrusage`` for chunks of
-#: 1, 8 and 32 points (docs/workflows/sweep.md, "Memory").  ``base`` is the interpreter, JAX,
-#: the compiled chunk function and the file; ``per_point`` the slope.  The twin-Higgs cost is
-#: for the default momentum grid (n_q = 128, n_a = 600) and scales with n_q · n_a.
+#: Peak resident memory (RSS) of one sweep process = base + chunk_size · per_point (bytes).
+#: Measured on CPU (jax 0.10, float64, one device; ``ru_maxrss`` of a process running one
+#: chunk of 1, 8 and 32 points, docs/workflows/sweep.md "Memory"), rounded up:
+#: WIMP 0.73/0.74/0.74 GB, leptogenesis 0.54/0.55/0.56 GB (slope below the resolution, taken
+#: as 2 MB), cogenesis 0.89/0.95/1.01 GB, twin-Higgs 1.38 GB at 1 point and 2.46 GB at 32
+#: points spread over the README ranges of r and θ₁ (35 MB per point; 10.26 GB measured for a
+#: chunk of 256).  The twin-Higgs cost is for the default momentum grid (n_q = 128,
+#: n_a = 600) and scales with n_q · n_a.
 MEMORY_COST = {
-    "wimp": (8.0e8, 2.0e6),
-    "leptogenesis": (8.0e8, 2.0e6),
-    "twin-higgs": (1.5e9, 4.0e7),
-    "cogenesis": (1.5e9, 2.0e7),
+    "wimp": (0.8e9, 2.0e6),
+    "leptogenesis": (0.6e9, 2.0e6),
+    "cogenesis": (1.0e9, 4.0e6),
+    "twin-higgs": (1.5e9, 3.6e7),
 }
 _TWIN_DEFAULT_GRID = 128 * 600
 
