@@ -69,7 +69,9 @@ _UNITS = {"": 1, "b": 1, "k": 10**3, "kb": 10**3, "m": 10**6, "mb": 10**6, "g": 
 
 
 def parse_bytes(text, option: str = "--max-memory") -> int:
-    """``"4GB"`` → 4·10⁹, ``"512MiB"`` → 512·2²⁰, ``"3e9"`` → 3·10⁹ bytes (K/M/G/T decimal, KiB… binary).
+    """Memory size in bytes: ``"4GB"`` → 4·10⁹, ``"512MiB"`` → 512·2²⁰, ``"3e9"`` → 3·10⁹.
+
+    K/M/G/T (with or without B) are decimal, KiB/MiB/GiB/TiB binary.
 
     Raises
     ------

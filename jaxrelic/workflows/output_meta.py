@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["OUTPUTS", "STATUS_REASONS", "variable_attrs", "coordinate_attrs", "status_flags", "phase_flags", "flag_word",
-           "failure_reason"]
+__all__ = ["OUTPUTS", "STATUS_REASONS", "variable_attrs", "coordinate_attrs", "status_flags", "phase_flags",
+           "flag_word", "failure_reason"]
 
 #: Value of an integer output (``status``, ``phase``, …) of a point not computed yet.
 NOT_RUN = -1

@@ -9,7 +9,8 @@ on the Cartesian product of named one-dimensional grids::
     ds = res.open()                 # xarray Dataset: omega_h2(mass, sigma_v), status(mass, sigma_v), ...
 
 The points are flattened in C order and evaluated in chunks of ``chunk_size``
-points by one compiled ``jax.jit(jax.vmap(fn))``; every chunk has the same shape
+points (default: the largest chunk whose estimated peak memory fits ``max_memory``,
+:func:`choose_chunk_size`, :data:`MEMORY_COST`) by one compiled ``jax.jit(jax.vmap(fn))``; every chunk has the same shape
 (the last one is padded by repeating its last valid point; the padding is
 dropped), so the function is traced and compiled once per sweep
 (``eqx.debug.assert_max_traces(max_traces=1)`` guards this) and results are
@@ -35,6 +36,9 @@ File format (an xarray Dataset written with ``engine="h5netcdf"``):
   every integer output (int32; ``status`` is :data:`NOT_RUN` = -1 where not yet
   computed); optionally ``d_ln_<output>_d_ln_<param>`` (float64) for one output;
 * ``chunk_done(chunk)`` (int8, 0/1) flags finished chunks;
+* CF ``units`` / ``long_name`` on every variable and coordinate, ``flag_values`` /
+  ``flag_meanings`` on ``status``, ``phase`` and ``chunk_done``
+  (:mod:`jaxrelic.workflows.output_meta`);
 * attributes ``model``, ``fixed`` (JSON of the fixed parameter values, complex as
   ``[re, im]``), ``grid`` (JSON list of ``{name, start, stop, num, log}``),
   ``chunk_size``, ``jaxrelic_version``, ``created`` (ISO time), and
@@ -269,7 +273,8 @@ def choose_chunk_size(model: str, n_points: int, max_memory: float = DEFAULT_MAX
     fit = int((max_memory - base) // per_point)
     if fit < n_devices:
         need, _ = memory_estimate(model, n_devices, fixed)
-        raise ParameterError(f"max_memory (--max-memory) {max_memory / 1e9:.3g} GB is below the estimated {need / 1e9:.3g} GB "
+        raise ParameterError(f"max_memory (--max-memory) {max_memory / 1e9:.3g} GB is below the estimated "
+                             f"{need / 1e9:.3g} GB "
                              f"for one {model} point per device ({per_point / 1e6:.0f} MB per point on top of "
                              f"{base / 1e9:.2g} GB); allowed: >= {need / 1e9:.3g} GB")
     whole = -(-n_points // n_devices) * n_devices
