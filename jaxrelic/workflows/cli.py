@@ -1,7 +1,9 @@
 """Command-line interface: ``jaxrelic relic|models|demo|fit|scan|sensitivity|plot``.
 
-User errors (unknown parameter, value out of range, NaN, bad syntax) exit
-with code 2 and one line naming the parameter and its allowed range.
+User errors (unknown parameter, value out of range, NaN, bad syntax, an output
+path that cannot be written) exit with code 2 and one line naming the parameter
+and its allowed range; a failed solve exits with 1 and its reason on stderr;
+Ctrl-C exits with 130.  JSON output is strict (``null`` for NaN/inf, with the status).
 """
 
 from __future__ import annotations
@@ -10,7 +12,9 @@ import argparse
 import json
 import sys
 
-from .cli_common import UserError, json_default, parse_sets
+from .cli_common import UserError, dumps_json, json_default, parse_sets
+from .io import atomic_path, check_output_dir, check_output_file
+from .output_meta import failure_reason
 from .registry import MODELS, ParameterError, resolve_parameters
 
 __all__ = ["main"]
@@ -25,22 +29,40 @@ def _spec(name: str):
 def _cmd_relic(args) -> int:
     spec = _spec(args.model)
     params = resolve_parameters(spec, parse_sets(args.set))
-    out = spec.run(params)
-    if args.plot:
+    plot_path = None
+    if args.plot:  # checked before the solve: a bad path costs no computation
         if spec.plot is None:
             raise UserError(f"model {spec.name} has no plot")
-        spec.plot(out, args.plot)
-        out["plot"] = args.plot
+        plot_path = check_output_file(args.plot, "--plot", image=True)
+    out = spec.run(params)
+    plot_error = None
+    if plot_path is not None:
+        try:
+            with atomic_path(plot_path) as tmp:
+                spec.plot(out, str(tmp))
+            out["plot"] = args.plot
+        except Exception as e:  # noqa: BLE001 -- the computed point is printed whatever the plot does
+            if isinstance(e, OSError) and e.strerror:
+                reason = e.strerror
+            else:
+                reason = (str(e).splitlines() or [type(e).__name__])[0]
+            plot_error = f"--plot {args.plot!r}: plot not written ({reason}); the result is printed above"
     public = {k: v for k, v in out.items() if not k.startswith("_")}
     if args.json:
-        print(json.dumps(public, indent=2, default=json_default))
+        print(dumps_json(public, indent=2))
     else:
         for k, v in public.items():
             if k == "parameters":
                 print("parameters: " + ", ".join(f"{a}={b}" for a, b in v.items()))
             else:
                 print(f"{k}: {v}")
-    return 0 if out.get("status_code", 0) == 0 else 1
+    code = int(out.get("status_code", 0))
+    if code != 0:
+        print(f"jaxrelic: {spec.name}: solve failed: {failure_reason(code, out.get('notes'))}", file=sys.stderr)
+    if plot_error is not None:
+        print(f"jaxrelic: error: {plot_error}", file=sys.stderr)
+        return 2
+    return 0 if code == 0 else 1
 
 
 def _cmd_models(args) -> int:
@@ -71,6 +93,7 @@ def _cmd_models(args) -> int:
 def _cmd_demo(args) -> int:
     from .demo import run_demo
 
+    check_output_dir(args.out, "--out")  # before the (minutes-long) benchmarks
     run_demo(args.out, quick=args.quick)
     return 0
 
@@ -113,12 +136,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv=None) -> int:
+    """Run the CLI; returns the exit code.
+
+    0 success; 1 a solve failed or a fit did not converge (the reason on stderr);
+    2 a user error or an output that cannot be written (one line ``jaxrelic: error: ...``);
+    130 interrupted (Ctrl-C; a sweep keeps its finished chunks and says how to resume).
+    """
     ap = build_parser()
     args = ap.parse_args(argv)
     try:
         return args.func(args)
     except (ParameterError, UserError) as e:
         print(f"jaxrelic: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt as e:
+        print(f"jaxrelic: {str(e) or 'interrupted'}", file=sys.stderr)
+        return 130
+    except OSError as e:  # an output that became unwritable while running (disk full, permissions, ...)
+        where = f"{e.filename}: " if e.filename else ""
+        print(f"jaxrelic: error: cannot write or read {where}{e.strerror or e}", file=sys.stderr)
         return 2
 
 

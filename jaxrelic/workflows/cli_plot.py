@@ -4,7 +4,9 @@
     jaxrelic plot sweep.nc --out yb.png --output Y_B
     jaxrelic sensitivity wimp --json > s.json && jaxrelic plot s.json --out s.png   # bar chart
 
-A missing file or an unknown output variable exits with code 2.
+A missing file, an unknown output variable, or an output figure that cannot be written (missing
+or unwritable folder, a folder, an unknown image extension) exits with code 2 and one line.
+The figure is written atomically (temporary file, then ``os.replace``).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import json
 from pathlib import Path
 
 from .cli_common import UserError
+from .io import atomic_path, check_output_file
 
 __all__ = ["register"]
 
@@ -21,6 +24,7 @@ def _cmd(args) -> int:
     from .plots_sweep import load_sweep, plot_sensitivity, plot_sweep
 
     path = Path(args.file)
+    out = check_output_file(args.out, "--out", image=True)
     if not path.is_file():
         raise UserError(f"file {args.file!r} not found")
     if path.suffix.lower() == ".json":
@@ -30,11 +34,13 @@ def _cmd(args) -> int:
             raise UserError(f"{args.file!r} is not valid JSON: {e}") from None
         if not isinstance(data, dict) or "matrix" not in data or "kinds" not in data:
             raise UserError(f"{args.file!r} is not the JSON of `jaxrelic sensitivity --json`")
-        plot_sensitivity(data, path=args.out)
+        with atomic_path(out) as tmp:
+            plot_sensitivity(data, path=tmp)
     else:
         ds = load_sweep(path)
         output = args.output or ("omega_h2" if "omega_h2" in ds else _first_output(ds, args))
-        plot_sweep(ds, output, path=args.out)
+        with atomic_path(out) as tmp:
+            plot_sweep(ds, output, path=tmp)
     print(f"plot: {args.out}")
     return 0
 

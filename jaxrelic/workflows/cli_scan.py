@@ -3,20 +3,25 @@
 ::
 
     jaxrelic scan wimp --grid mass=10:1000:64:log --grid sigma_v=1e-26:5e-26:16 \\
-        --set b=0 --out scan.nc [--resume | --overwrite] [--chunk-size 256] [--quiet]
+        --set b=0 --out scan.nc [--resume | --overwrite] [--max-memory 4GB | --chunk-size 64] [--quiet]
     jaxrelic scan --merge --out scan.nc          # combine scan.part<k>.nc of a multi-process run
 
 Exit codes: 0 when the sweep (this process's share) finished, 1 when it finished
-but no point succeeded (every ``status`` non-zero), 2 for user errors (bad grid,
-bad parameter, existing file without ``--resume``/``--overwrite``, mismatching
-resume).  See :mod:`jaxrelic.workflows.sweep` and ``docs/workflows/sweep.md``.
+but no point succeeded (every ``status`` non-zero; the status counts on stderr), 2 for
+user errors (bad grid, bad parameter, an output path that cannot be written, existing
+file without ``--resume``/``--overwrite``, mismatching resume, a damaged file under
+``--resume``), 130 for Ctrl-C (the finished chunks stay in the file; the message says
+to resume with ``--resume``).  The chunk size follows from ``--max-memory`` (default
+6 GB) unless ``--chunk-size`` is given.  See :mod:`jaxrelic.workflows.sweep` and ``docs/workflows/sweep.md``.
 """
 
 from __future__ import annotations
 
-import json
 
-from .cli_common import UserError, json_default, parse_sets
+import sys
+
+from .cli_common import UserError, dumps_json, parse_bytes, parse_sets
+from .io import check_output_file
 
 __all__ = ["register"]
 
@@ -27,10 +32,11 @@ def _cmd_scan(args) -> int:
     if args.merge:
         if args.out is None:
             raise UserError("--merge needs --out FILE.nc (the parts are FILE.part<k>.nc)")
+        check_output_file(args.out, "--out")
         info = sw.merge(args.out, overwrite=args.overwrite)
         info["path"] = str(info["path"])
         if args.json:
-            print(json.dumps(info, indent=2, default=json_default))
+            print(dumps_json(info, indent=2))
         else:
             print(f"merged {info['chunks_done']}/{info['n_chunks']} chunks into {info['path']}")
             if info["missing_chunks"]:
@@ -46,6 +52,14 @@ def _cmd_scan(args) -> int:
         raise UserError("--resume and --overwrite exclude each other")
     if (args.process_index is None) != (args.process_count is None):
         raise UserError("--process-index and --process-count go together")
+    if args.chunk_size is not None and args.chunk_size < 1:
+        raise UserError(f"--chunk-size {args.chunk_size} must be an integer >= 1")
+    if args.chunk_size is not None and args.max_memory is not None:
+        raise UserError("--chunk-size and --max-memory exclude each other (the budget picks the chunk size)")
+    max_memory = None if args.max_memory is None else parse_bytes(args.max_memory, "--max-memory")
+    out = check_output_file(args.out, "--out")  # before any compilation
+    if args.process_count is not None and args.process_count > 1 and args.process_index is not None:
+        check_output_file(sw.part_path(out, args.process_index), "--out")
     from .evaluate import evaluator
 
     evaluator(args.model)  # unknown model -> ParameterError (exit 2) before anything else
@@ -59,6 +73,7 @@ def _cmd_scan(args) -> int:
         parse_sets(args.set),
         args.out,
         chunk_size=args.chunk_size,
+        max_memory=max_memory,
         resume=args.resume,
         overwrite=args.overwrite,
         progress=not args.quiet,
@@ -85,13 +100,18 @@ def _cmd_scan(args) -> int:
         "status_counts": {("not_run" if c == sw.NOT_RUN else status_name(c)): int(n) for c, n in zip(codes, counts)},
     }
     if args.json:
-        print(json.dumps(summary, indent=2, default=json_default))
+        print(dumps_json(summary, indent=2))
     else:
         print(f"wrote {summary['path']}: {res.n_points} points in {res.n_chunks} chunks of {res.chunk_size} "
               f"on {res.n_devices} device(s); computed {len(res.computed_chunks)} chunks in {res.seconds:.1f} s")
         print("status: " + ", ".join(f"{k}={v}" for k, v in summary["status_counts"].items()))
     ran = status[status != sw.NOT_RUN]
-    return 1 if ran.size and not np.any(ran == 0) else 0
+    if ran.size and not np.any(ran == 0):
+        counts = ", ".join(f"{k}={v}" for k, v in summary["status_counts"].items())
+        print(f"jaxrelic: scan {args.model}: no point succeeded ({counts}); "
+              f"status codes: jaxrelic.numerics.status", file=sys.stderr)
+        return 1
+    return 0
 
 
 def register(subparsers) -> None:
@@ -109,8 +129,12 @@ def register(subparsers) -> None:
     p.add_argument("--out", metavar="FILE.nc", help="output NetCDF file")
     p.add_argument("--resume", action="store_true", help="continue an interrupted sweep in FILE.nc")
     p.add_argument("--overwrite", action="store_true", help="replace an existing FILE.nc")
-    p.add_argument("--chunk-size", type=int, default=256,
-                   help="points per compiled call (rounded up to a multiple of the device count; default 256)")
+    p.add_argument("--chunk-size", type=int, default=None,
+                   help="points per compiled call (rounded up to a multiple of the device count; default: from "
+                        "--max-memory, at most 256; on --resume the file's)")
+    p.add_argument("--max-memory", metavar="SIZE",
+                   help="memory budget that picks the chunk size, e.g. 4GB, 16GiB (default 6GB; "
+                        "docs/workflows/sweep.md lists the memory per point of each model)")
     p.add_argument("--gradients", metavar="OUTPUT",
                    help="also store d_ln_OUTPUT_d_ln_PARAM for every grid parameter")
     p.add_argument("--quiet", action="store_true", help="no progress bar")

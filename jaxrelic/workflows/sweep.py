@@ -9,7 +9,8 @@ on the Cartesian product of named one-dimensional grids::
     ds = res.open()                 # xarray Dataset: omega_h2(mass, sigma_v), status(mass, sigma_v), ...
 
 The points are flattened in C order and evaluated in chunks of ``chunk_size``
-points by one compiled ``jax.jit(jax.vmap(fn))``; every chunk has the same shape
+points (default: the largest chunk whose estimated peak memory fits ``max_memory``,
+:func:`choose_chunk_size`, :data:`MEMORY_COST`) by one compiled ``jax.jit(jax.vmap(fn))``; every chunk has the same shape
 (the last one is padded by repeating its last valid point; the padding is
 dropped), so the function is traced and compiled once per sweep
 (``eqx.debug.assert_max_traces(max_traces=1)`` guards this) and results are
@@ -35,6 +36,9 @@ File format (an xarray Dataset written with ``engine="h5netcdf"``):
   every integer output (int32; ``status`` is :data:`NOT_RUN` = -1 where not yet
   computed); optionally ``d_ln_<output>_d_ln_<param>`` (float64) for one output;
 * ``chunk_done(chunk)`` (int8, 0/1) flags finished chunks;
+* CF ``units`` / ``long_name`` on every variable and coordinate, ``flag_values`` /
+  ``flag_meanings`` on ``status``, ``phase`` and ``chunk_done``
+  (:mod:`jaxrelic.workflows.output_meta`);
 * attributes ``model``, ``fixed`` (JSON of the fixed parameter values, complex as
   ``[re, im]``), ``grid`` (JSON list of ``{name, start, stop, num, log}``),
   ``chunk_size``, ``jaxrelic_version``, ``created`` (ISO time), and
@@ -56,13 +60,16 @@ so after ``jax.distributed.initialize()`` each host takes its share.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime
 import functools
 import json
 import math
 import os
+import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
@@ -81,12 +88,37 @@ __all__ = [
     "sweep",
     "merge",
     "part_path",
+    "SweepInterrupted",
+    "MEMORY_COST",
+    "DEFAULT_MAX_MEMORY",
+    "memory_estimate",
+    "choose_chunk_size",
 ]
 
 #: ``status`` (and every integer output) of a point that has not been computed yet.
 NOT_RUN = -1
 
-_DEFAULT_CHUNK = 256
+#: Largest chunk picked automatically (larger chunks gain little on CPU; give --chunk-size on GPUs).
+_MAX_AUTO_CHUNK = 256
+
+#: Default memory budget of a sweep (bytes): peak resident memory that fits a 16 GB laptop.
+DEFAULT_MAX_MEMORY = 6 * 10**9
+
+#: Peak resident memory (RSS) of one sweep process = base + chunk_size · per_point (bytes).
+#: Measured on CPU (jax 0.10, float64, one device; ``ru_maxrss`` of a process running one
+#: chunk of 1, 8 and 32 points, docs/workflows/sweep.md "Memory"), rounded up:
+#: WIMP 0.73/0.74/0.74 GB, leptogenesis 0.54/0.55/0.56 GB (slope below the resolution, taken
+#: as 2 MB), cogenesis 0.89/0.95/1.01 GB, twin-Higgs 1.38 GB at 1 point and 2.46 GB at 32
+#: points spread over the README ranges of r and θ₁ (35 MB per point; 10.26 GB measured for a
+#: chunk of 256).  The twin-Higgs cost is for the default momentum grid (n_q = 128,
+#: n_a = 600) and scales with n_q · n_a.
+MEMORY_COST = {
+    "wimp": (0.8e9, 2.0e6),
+    "leptogenesis": (0.6e9, 2.0e6),
+    "cogenesis": (1.0e9, 4.0e6),
+    "twin-higgs": (1.5e9, 3.6e7),
+}
+_TWIN_DEFAULT_GRID = 128 * 600
 
 
 # ----------------------------------------------------------------------------- grids
@@ -207,6 +239,47 @@ def make_grid(model: str, grid) -> tuple[GridAxis, ...]:
     if dup:
         raise ParameterError(f"grid parameter {dup[0]!r} given more than once")
     return tuple(axes)
+
+
+# ----------------------------------------------------------------------------- memory budget
+
+
+def memory_estimate(model: str, chunk_size: int, fixed: Mapping | None = None) -> tuple[float, float]:
+    """Estimated peak RSS (bytes) of a sweep of ``model`` with chunks of ``chunk_size`` points.
+
+    Returns ``(total, per_point)`` from :data:`MEMORY_COST`; for ``twin-higgs`` the
+    per-point cost is scaled by n_q · n_a / (128 · 600) (the arrays of one point are
+    n_a × n_q momentum distributions).
+    """
+    base, per_point = MEMORY_COST.get(model, max(MEMORY_COST.values()))
+    if model == "twin-higgs" and fixed is not None:
+        per_point *= float(fixed.get("n_q", 128)) * float(fixed.get("n_a", 600)) / _TWIN_DEFAULT_GRID
+    return base + chunk_size * per_point, per_point
+
+
+def choose_chunk_size(model: str, n_points: int, max_memory: float = DEFAULT_MAX_MEMORY, n_devices: int = 1,
+                      fixed: Mapping | None = None) -> int:
+    """Largest chunk (points per compiled call) whose estimated peak memory fits ``max_memory``.
+
+    At most :data:`_MAX_AUTO_CHUNK` (256) points and never more than the sweep has
+    (``n_points`` rounded up to a multiple of ``n_devices``); a multiple of ``n_devices``.
+
+    Raises
+    ------
+    ParameterError
+        ``max_memory`` is below the estimate for one point per device.
+    """
+    base, per_point = memory_estimate(model, 0, fixed)
+    fit = int((max_memory - base) // per_point)
+    if fit < n_devices:
+        need, _ = memory_estimate(model, n_devices, fixed)
+        raise ParameterError(f"max_memory (--max-memory) {max_memory / 1e9:.3g} GB is below the estimated "
+                             f"{need / 1e9:.3g} GB "
+                             f"for one {model} point per device ({per_point / 1e6:.0f} MB per point on top of "
+                             f"{base / 1e9:.2g} GB); allowed: >= {need / 1e9:.3g} GB")
+    whole = -(-n_points // n_devices) * n_devices
+    chunk = min(fit, _MAX_AUTO_CHUNK, whole)
+    return max(n_devices, chunk // n_devices * n_devices)
 
 
 # ----------------------------------------------------------------------------- file helpers
@@ -448,18 +521,46 @@ def _create(path: Path, axes, floats, ints, n_chunks, attrs) -> None:
     data["chunk_done"] = (("chunk",), np.zeros(n_chunks, dtype=np.int8))
     coords = {a.name: (a.name, a.values()) for a in axes}
     ds = xr.Dataset(data, coords=coords, attrs=attrs)
+    _add_metadata(ds, attrs["model"])
     tmp = path.with_name(path.name + ".tmp")
     ds.to_netcdf(tmp, engine="h5netcdf")
     os.replace(tmp, path)  # a kill during creation never leaves a half-written FILE.nc
+
+
+def _add_metadata(ds, model: str) -> None:
+    """CF ``units``/``long_name`` on every variable and coordinate; flag tables on integer labels."""
+    from .output_meta import coordinate_attrs, variable_attrs
+
+    for name, var in ds.data_vars.items():
+        meta = variable_attrs(name)
+        for key in ("flag_values",):
+            if key in meta:
+                meta[key] = np.asarray(meta[key], dtype=var.dtype)
+        var.attrs.update(meta)
+    for name in ds.coords:
+        ds[name].attrs.update(coordinate_attrs(model, name))
+
+
+def _unreadable(path: Path, err: Exception) -> ParameterError:
+    size = path.stat().st_size
+    why = str(err).splitlines()[0] if str(err) else type(err).__name__
+    return ParameterError(
+        f"cannot resume {path}: the file ({size} bytes) is not a readable sweep file ({why}); its finished chunks "
+        f"cannot be recovered; move it away and start again with overwrite (--overwrite)")
 
 
 def _check_matches(path: Path, attrs: dict) -> np.ndarray:
     """Compare a file's sweep definition with the request; return its ``chunk_done`` flags."""
     import h5netcdf
 
-    with h5netcdf.File(path, "r") as f:
-        have = {k: f.attrs[k] for k in f.attrs}
-        done = np.asarray(f.variables["chunk_done"][...], dtype=np.int8) if "chunk_done" in f.variables else None
+    try:
+        with h5netcdf.File(path, "r") as f:
+            have = {k: f.attrs[k] for k in f.attrs}
+            done = np.asarray(f.variables["chunk_done"][...], dtype=np.int8) if "chunk_done" in f.variables else None
+            for name in f.variables:  # every variable must read back in full (a truncated file fails here)
+                f.variables[name][...]
+    except OSError as e:
+        raise _unreadable(path, e) from None
     if done is None:
         raise ParameterError(f"{path}: not a jaxrelic sweep file (no chunk_done variable); cannot resume")
 
@@ -491,6 +592,20 @@ def _check_matches(path: Path, attrs: dict) -> np.ndarray:
     return done
 
 
+def _file_chunk_size(path: Path) -> int:
+    """``chunk_size`` attribute of an existing sweep file (for a resume without --chunk-size)."""
+    import h5netcdf
+
+    try:
+        with h5netcdf.File(path, "r") as f:
+            value = f.attrs.get("chunk_size")
+    except OSError as e:
+        raise _unreadable(path, e) from None
+    if value is None:
+        raise ParameterError(f"{path}: not a jaxrelic sweep file (no chunk_size attribute); cannot resume")
+    return int(np.asarray(value).item())
+
+
 def _write_chunk(path: Path, shape: tuple, lo: int, hi: int, k: int, results: dict) -> None:
     import h5netcdf
 
@@ -504,7 +619,34 @@ def _write_chunk(path: Path, shape: tuple, lo: int, hi: int, k: int, results: di
         f.flush()
 
 
-def sweep(model: str, grid, given: Mapping | None = None, out=None, *, chunk_size: int = _DEFAULT_CHUNK,
+class SweepInterrupted(KeyboardInterrupt):
+    """Ctrl-C during :func:`sweep`; the message names the file and how to resume (finished chunks are kept)."""
+
+
+@contextlib.contextmanager
+def _sigint_deferred():
+    """Hold back SIGINT (Ctrl-C) while a chunk is written; yields a list that records held-back signals.
+
+    The caller raises :class:`KeyboardInterrupt` after the write when the list is not empty.
+    Only in the main thread (where Python delivers signals); elsewhere a no-op.
+    """
+    caught: list = []
+    if threading.current_thread() is not threading.main_thread():
+        yield caught
+        return
+    try:
+        previous = signal.signal(signal.SIGINT, lambda *a: caught.append(a))
+    except ValueError:  # not allowed here (embedded interpreter)
+        yield caught
+        return
+    try:
+        yield caught
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def sweep(model: str, grid, given: Mapping | None = None, out=None, *, chunk_size: int | None = None,
+          max_memory: float | None = None,
           resume: bool = False, overwrite: bool = False, progress: bool = True, devices=None,
           gradient_output: str | None = None, process_index: int | None = None,
           process_count: int | None = None,
@@ -523,8 +665,12 @@ def sweep(model: str, grid, given: Mapping | None = None, out=None, *, chunk_siz
     out : str or path
         Output file (``.nc``).  With ``process_count > 1`` the process writes
         :func:`part_path` ``(out, process_index)`` instead.
-    chunk_size : int
-        Points per compiled call, rounded up to a multiple of the device count.
+    chunk_size : int, optional
+        Points per compiled call, rounded up to a multiple of the device count.  Default:
+        the chunk of a resumed file, else :func:`choose_chunk_size` from ``max_memory``.
+    max_memory : float, optional
+        Memory budget in bytes for the automatic chunk size (default
+        :data:`DEFAULT_MAX_MEMORY`); ignored when ``chunk_size`` is given.
     resume : bool
         Continue an existing file: its model, fixed values, grid and chunk size must
         match the request; only chunks not flagged done are computed.
@@ -546,6 +692,14 @@ def sweep(model: str, grid, given: Mapping | None = None, out=None, *, chunk_siz
     Returns
     -------
     SweepResult
+
+    Raises
+    ------
+    ParameterError
+        Bad grid or parameter, ``out`` a folder, an existing file without ``resume`` or
+        ``overwrite``, a resume that does not match or an unreadable (truncated) file.
+    SweepInterrupted
+        Ctrl-C; the chunks finished so far are in the file (resume with ``resume=True``).
     """
     import jax
 
@@ -560,31 +714,43 @@ def sweep(model: str, grid, given: Mapping | None = None, out=None, *, chunk_siz
     ev = evaluator(model)
     if gradient_output is not None and gradient_output not in ev.outputs:
         raise ParameterError(f"gradient output {gradient_output!r} invalid; allowed: {', '.join(ev.outputs)}")
-    if isinstance(chunk_size, bool) or int(chunk_size) != chunk_size or chunk_size < 1:
+    if chunk_size is not None and (isinstance(chunk_size, bool) or int(chunk_size) != chunk_size or chunk_size < 1):
         raise ParameterError(f"chunk_size={chunk_size!r} must be an integer >= 1")
+    if max_memory is not None and not (isinstance(max_memory, (int, float)) and max_memory > 0):
+        raise ParameterError(f"max_memory={max_memory!r} must be a positive number of bytes")
     _, fixed = point_function(model, given, free=names)  # validates every fixed parameter
     swept = set(names)
     if model == "cogenesis":
         swept |= {n[:-4] for n in names if n.endswith(("_abs", "_arg"))}
     fixed = {k: v for k, v in fixed.items() if k not in swept}
+    if model == "cogenesis":  # a fixed coupling once, as given (complex), not also as its _abs/_arg pair
+        fixed = {k: v for k, v in fixed.items() if not (k.endswith(("_abs", "_arg")) and k[:-4] in fixed)}
     fixed_json = _json_fixed(fixed)
 
     devs = _resolve_devices(devices)
     ndev = len(devs)
-    chunk = -(-int(chunk_size) // ndev) * ndev
     pindex = jax.process_index() if process_index is None else int(process_index)
     pcount = jax.process_count() if process_count is None else int(process_count)
     if pcount < 1 or not 0 <= pindex < pcount:
         raise ParameterError(f"process_index={pindex} invalid for process_count={pcount}; allowed 0 to {pcount - 1}")
     path = part_path(out, pindex) if pcount > 1 else Path(out)
+    if path.is_dir():
+        raise ParameterError(f"output {str(path)!r} is a folder; give a file name such as {str(path / 'scan.nc')!r}")
+    empty = path.is_file() and path.stat().st_size == 0  # e.g. killed before the first write: nothing to keep
 
     shape = tuple(a.num for a in axes)
     n_points = math.prod(shape)
+    if chunk_size is None and resume and path.is_file() and not empty:
+        chunk_size = _file_chunk_size(path)
+    if chunk_size is None:
+        chunk_size = choose_chunk_size(model, n_points, DEFAULT_MAX_MEMORY if max_memory is None else max_memory,
+                                       ndev, fixed)
+    chunk = -(-int(chunk_size) // ndev) * ndev
     n_chunks = -(-n_points // chunk)
     attrs = _attrs(model, fixed_json, axes, chunk, gradient_output, pindex, pcount)
     floats, ints = _variables(model, names, gradient_output)
 
-    if path.exists():
+    if path.exists() and not (empty and resume):
         if resume:
             done = _check_matches(path, attrs)
         elif overwrite:
@@ -593,7 +759,7 @@ def sweep(model: str, grid, given: Mapping | None = None, out=None, *, chunk_siz
         else:
             raise ParameterError(f"output file {path} exists; use resume (--resume) or overwrite (--overwrite)")
     else:
-        done = None
+        done = None  # no file, or an empty one under resume (nothing was finished): start it
     if done is None:
         path.parent.mkdir(parents=True, exist_ok=True)
         _create(path, axes, floats, ints, n_chunks, attrs)
@@ -611,7 +777,7 @@ def sweep(model: str, grid, given: Mapping | None = None, out=None, *, chunk_siz
     computed, input_devices = [], 0
     t0 = time.perf_counter()
     try:
-        for k in todo:
+        for k in todo:  # Ctrl-C: finished chunks stay flagged in the file (SweepInterrupted says how to resume)
             lo, hi = k * chunk, min((k + 1) * chunk, n_points)
             flat = np.arange(lo, lo + chunk)
             flat[hi - lo:] = hi - 1  # pad the last chunk by repeating its last valid point
@@ -621,11 +787,19 @@ def sweep(model: str, grid, given: Mapping | None = None, out=None, *, chunk_siz
             res = batched(inputs)
             res = {name: np.asarray(res[name])[: hi - lo] for name in floats + ints}
             res = {name: v.astype(np.float64 if name in floats else np.int32) for name, v in res.items()}
-            _write_chunk(path, shape, lo, hi, k, res)
+            with _sigint_deferred() as ctrl_c:  # a chunk is written completely or not at all
+                _write_chunk(path, shape, lo, hi, k, res)
             computed.append(k)
             bar.update(hi - lo)
+            if ctrl_c:
+                raise KeyboardInterrupt
             if on_chunk is not None:
                 on_chunk(k, len(computed))
+    except KeyboardInterrupt:
+        n_done = int(np.sum(done[mine])) + len(computed)
+        raise SweepInterrupted(
+            f"interrupted: {n_done} of {len(mine)} chunks are finished and saved in {path}; "
+            f"resume with --resume (same arguments; resume=True from Python)") from None
     finally:
         bar.close()
     seconds = time.perf_counter() - t0

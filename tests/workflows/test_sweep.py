@@ -95,7 +95,35 @@ def test_sweep_input_errors(tmp_path):
         sweep("wimp", ["mass=1:2:2"], out=out, gradient_output="nope")
     with pytest.raises(ParameterError, match="chunk_size"):
         sweep("wimp", ["mass=1:2:2"], out=out, chunk_size=0)
+    with pytest.raises(ParameterError, match="max_memory"):
+        sweep("wimp", ["mass=1:2:2"], out=out, max_memory=-1)
+    with pytest.raises(ParameterError, match="is a folder"):
+        sweep("wimp", ["mass=1:2:2"], out=tmp_path)
     assert not out.exists()
+
+
+@pytest.mark.parametrize("grid", [["T_RH=5e6:2e7:2:log"], ["y1_abs=0.01:0.02:2"]])
+def test_cogenesis_sweep_builds_its_point_function(grid, tmp_path, monkeypatch):
+    """Regression: a cogenesis sweep passed each fixed coupling twice (as ``y1`` and as ``y1_abs``/``y1_arg``)
+    to ``point_function``, which rejected it ("given together with"), so no cogenesis sweep could start.
+    The chunk function is built (not compiled: ``jax.jit`` is lazy) and the sweep stopped before evaluation."""
+    import jaxrelic.workflows.sweep as sw
+
+    real = sw._compiled
+
+    class Built(Exception):
+        pass
+
+    def build_then_stop(*args):
+        real(*args)
+        raise Built
+
+    monkeypatch.setattr(sw, "_compiled", build_then_stop)
+    with pytest.raises(Built):
+        sweep("cogenesis", grid, {"y2": "0.02j"}, out=tmp_path / "c.nc", chunk_size=2, progress=False)
+    fixed = json.loads(_open(tmp_path / "c.nc").attrs["fixed"])
+    assert "y2" in fixed and "y2_abs" not in fixed and "y2_arg" not in fixed
+    assert ("y1_arg" in fixed) == ("y1_abs=" in grid[0])
 
 
 def test_slabs_cover_flat_ranges_exactly():
