@@ -166,3 +166,23 @@ def test_cite_unknown_model_exits_2(capsys):
     assert err.count("\n") == 1
     assert err.startswith("jaxrelic: error: unknown model 'twin_higgs' for cite; allowed:")
     assert "twin-higgs" in err and "freeze-in-uv" in err
+
+
+def test_cli_persistent_compilation_cache(tmp_path):
+    """The CLI caches its compiled programs in JAXRELIC_CACHE_DIR (no host callbacks block it):
+    the folder fills on the first call and a repeated call gives the same numbers."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, JAXRELIC_CACHE_DIR=str(tmp_path / "cache"))
+    cmd = [sys.executable, "-m", "jaxrelic", "relic", "wimp", "--set", "mass=50", "--json"]
+    runs = []
+    for _ in range(2):
+        p = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
+        assert p.returncode == 0, p.stderr
+        runs.append(json.loads(p.stdout))
+        assert any((tmp_path / "cache").iterdir())
+    for key in ("omega_h2", "x_f", "Y_today", "status"):
+        assert runs[0][key] == runs[1][key]

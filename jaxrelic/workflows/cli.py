@@ -144,6 +144,9 @@ def main(argv=None) -> int:
     """
     ap = build_parser()
     args = ap.parse_args(argv)
+    from .._cache import enable_compilation_cache
+
+    enable_compilation_cache()  # repeated calls skip XLA compilation (JAXRELIC_CACHE_DIR=off disables)
     try:
         return args.func(args)
     except (ParameterError, UserError) as e:

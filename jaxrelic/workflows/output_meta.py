@@ -42,6 +42,8 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "T_S_min": ("GeV", "lowest S decoupling temperature over the relic-carrying momenta"),
     "T_S_max": ("GeV", "highest S decoupling temperature over the relic-carrying momenta"),
     "n_iter": ("1", "iterations of the tau fixed point"),
+    "start_memory": ("1", "sensitivity d ln Y_end / d ln Y_start of the relic to its initial condition"),
+    "eq38_cancellation": ("1", "(|first| + |second|)/|Omega| of the two terms of Eq. (38)"),
     # baryogenesis / leptogenesis / cogenesis (arXiv:2505.22710)
     "Y_B": ("1", "baryon asymmetry n_B/s"),
     "eta_B": ("1", "baryon-to-photon ratio n_B/n_gamma today"),
@@ -146,8 +148,12 @@ STATUS_REASONS = {
     "max_steps_reached": "the ODE solver reached its step limit before the end of the integration",
     "solver_failed": "the ODE solver stopped (step size collapsed or the implicit stage did not converge)",
     "nonfinite_result": "the result is NaN or infinite",
-    "not_converged": "an iteration (fixed point or root) did not converge",
-    "out_of_range": "a parameter or intermediate value left the domain in which the model is valid",
+    "not_converged": "the solve is not converged: its error estimate, a fixed point or a root exceeds its tolerance",
+    "out_of_range": "a parameter lies outside the domain in which the model is valid",
+    "out_of_domain": "the point is outside the validity domain of the method (e.g. a cancellation that leaves "
+                     "no significant digits)",
+    "late_start": "the start lies after the decoupling that sets the result: the initial condition "
+                  "(equilibrium) is not justified there; start earlier",
 }
 
 
