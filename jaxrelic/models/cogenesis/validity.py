@@ -150,7 +150,7 @@ def eft_invalid_note(v: EFTValidity, M1: float, T_RH: float) -> str:
     frac, f_deg = float(v.onshell_fraction), float(v.degeneracy_factor)
     deg = f" x near-degeneracy factor {f_deg:.3g} (M2 close to M1)" if f_deg > 1.0 else ""
     return (
-        f"eft_invalid: T_RH/M1 = {T_RH / M1:.3g}; on-shell N production is {frac:.3g}{deg} of the EFT "
-        f"dark-pair production (allowed < {EFT_ONSHELL_THRESHOLD:g}); the scattering-only EFT omits it, "
+        f"eft_invalid: T_RH/M1 = {T_RH / M1:.3g}; on-shell N production is {frac:.3g} times the EFT "
+        f"dark-pair production{deg}, allowed < {EFT_ONSHELL_THRESHOLD:g}; this scattering-only EFT omits it, "
         "lower T_RH/M1 (docs/physics/cogenesis_eft_validity.md)"
     )

@@ -151,11 +151,13 @@ def _plot(out: dict, path: str) -> None:
     from ..plots_cogenesis import plot_cogenesis
 
     p = out["parameters"]
+    m_adm = f(out["m_chi_adm"]) if out["m_chi_adm"] is not None else r"\infty"
+    flag = "" if out["eft_valid"] else "\nEFT invalid: on-shell $N$ production (not included) exceeds 1 % (see notes)"
     plot_cogenesis(
         out["_result"],
         title=rf"cogenesis: $M_1={f(p['M1'])}$, $M_2={f(p['M2'])}$, $T_{{\rm RH}}={f(p['T_RH'])}$ GeV, "
         rf"$\xi_i={p['xi_i']:g}$:  $Y_B={f(out['Y_B'])}$, $Y_\chi={f(out['Y_chi'])}$, "
-        rf"$m_\chi^{{\rm ADM}}={f(out['m_chi_adm'])}$ GeV",
+        rf"$m_\chi^{{\rm ADM}}={m_adm}$ GeV" + flag,
         path=path,
     )
 
