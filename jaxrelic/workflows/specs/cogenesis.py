@@ -117,7 +117,7 @@ def _run(params: dict) -> dict:
         "m_nu_eV": float(res.m_nu) * 1e9,
         "Y_S": float(res.Y_S),
         "eft_valid": eft_valid,
-        "onshell_fraction": float(res.onshell_fraction),
+        "onshell_fraction": float(res.onshell_fraction) if math.isfinite(float(res.onshell_fraction)) else None,
         "eft_parameter": float(res.eft_parameter),
         "mu_a_max": float(res.mu_a_max),
         "mu_b_max": float(res.mu_b_max),
