@@ -311,7 +311,15 @@ def resolve_point(model: str, given: Mapping) -> dict:
                 raise ParameterError(f"unknown parameter {k!r} for model cogenesis; allowed: "
                                      + ", ".join(ev.continuous))
             if base in rest:
-                raise ParameterError(f"parameter {k} given together with {base}; give one form of the coupling")
+                # both forms are accepted only when they agree (a resolved point, e.g. a sweep's fixed values)
+                try:
+                    same = math.isclose(float(v), full[k], rel_tol=1e-12, abs_tol=1e-15)
+                except (TypeError, ValueError):
+                    same = False
+                if not same:
+                    raise ParameterError(f"parameter {k}={v!r} given together with {base}={full[base]!r} and "
+                                         "different from it; give one form of the coupling")
+                continue
             full[k] = _check_value(ev, k, v)
     for name in ev.continuous:
         full[name] = _check_value(ev, name, full[name])

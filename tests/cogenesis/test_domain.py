@@ -220,3 +220,16 @@ def test_leptogenesis_notes_and_names():
     assert validity_notes(1e13, edge * 0.999) == []
     assert [n.split(":")[0] for n in validity_notes(1e13, edge * 1.001)] == ["epsilon_above_di_bound"]
     assert [n.split(":")[0] for n in validity_notes(0.999e12, 1e-6)] == ["flavour_effects"]
+
+
+def test_resolved_point_round_trips_with_both_coupling_forms():
+    """A resolved cogenesis point (y1 and y1_abs/_arg both present, as a sweep passes its fixed values)
+    resolves again; contradicting forms are rejected with a message naming both."""
+    from jaxrelic.workflows.evaluate import resolve_point
+    from jaxrelic.workflows.registry import ParameterError
+
+    full = resolve_point("cogenesis", {"T_RH": "1e9"})
+    again = resolve_point("cogenesis", full)
+    assert again["y2_arg"] == pytest.approx(math.pi / 2, rel=1e-15) and again["T_RH"] == 1e9
+    with pytest.raises(ParameterError, match=r"parameter y1_abs=0.5 given together with y1=\(0.015\+0j\)"):
+        resolve_point("cogenesis", {**full, "y1_abs": 0.5})
