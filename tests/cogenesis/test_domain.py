@@ -155,7 +155,7 @@ def test_cli_rejects_just_outside(capsys, sets, message):
 def test_cli_edges_just_inside_and_eft_flag(capsys):
     """Just inside each edge: status success; outside the EFT domain: eft_valid false plus one note."""
     # M2 just above M1 and T_RH just below M1: computed, success, flagged (on-shell N dominates)
-    rc, out, _ = _cli(capsys, "M2=1.000001e11", "T_RH=9.9e10")
+    rc, out, _ = _cli(capsys, "M2=1.000001e11", "T_RH=9.9e10", "flavour_regime=tau:tau")
     assert rc == 0 and out["status"] == "success" and out["eft_valid"] is False
     assert len(out["notes"]) == 1 and out["notes"][0].startswith("eft_invalid: T_RH/M1 = 0.99;")
     assert "near-degeneracy factor" in out["notes"][0]
@@ -173,7 +173,9 @@ def test_cli_edges_just_inside_and_eft_flag(capsys):
         assert rc == 0 and out["status"] == "success" and out["eft_valid"] is valid
         assert out["onshell_fraction"] == pytest.approx(float(eft_validity(_model(t_rh)).onshell_fraction), rel=1e-12)
         assert (out["onshell_fraction"] < EFT_ONSHELL_THRESHOLD) is valid
-        assert [n.split(":")[0] for n in out["notes"]] == ([] if valid else ["eft_invalid"])
+        # regime "all" assumes the electron Yukawa in equilibrium (T <~ 1e5 GeV), not at T_RH ~ 5e9 GeV
+        assert [n.split(":")[0] for n in out["notes"]] == (["flavour_regime"] if valid else
+                                                          ["eft_invalid", "flavour_regime"])
     # project names (issue 10): one name per quantity
     for name in ("Y_B", "Y_B_over_observed", "Y_B_minus_L", "eft_valid", "onshell_fraction", "notes"):
         assert name in out

@@ -267,6 +267,16 @@ FLAVOUR_REGIMES = {
     "tau:e": (("tau",), "e"),
 }
 
+#: Indicative SM temperature range [GeV] in which each regime's charged-lepton Yukawas (and only those)
+#: are in equilibrium; the CLI notes ``flavour_regime`` when T_RH lies outside it (none fits above 10^11.5 GeV).
+FLAVOUR_REGIME_T_RANGE = {
+    "all": (0.0, 1e5),
+    "mu_tau:tau": (1e5, 1e9),
+    "mu_tau:e": (1e5, 1e9),
+    "tau:tau": (1e9, 10**11.5),
+    "tau:e": (1e9, 10**11.5),
+}
+
 
 # ---------------------------------------------------------------------------
 # Validation helpers

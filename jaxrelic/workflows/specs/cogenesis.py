@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 
-from ...models.cogenesis.model import COGENESIS_PARAMETERS
+from ...models.cogenesis.model import COGENESIS_PARAMETERS, FLAVOUR_REGIME_T_RANGE
 from ..registry import ModelSpec, Parameter
 
 _G = math.sqrt(4.0 * math.pi)
@@ -79,6 +79,11 @@ def _run(params: dict) -> dict:
     eft_valid = bool(res.eft_valid)
     if not eft_valid:
         notes.append(eft_invalid_note(eft_validity(uv_model), p["M1"], p["T_RH"]))
+    lo, hi = FLAVOUR_REGIME_T_RANGE[p["flavour_regime"]]
+    if not lo <= p["T_RH"] <= hi:
+        span = f"T <~ {hi:.3g} GeV" if lo == 0 else f"{lo:.3g} <~ T <~ {hi:.3g} GeV"
+        notes.append(f"flavour_regime: regime {p['flavour_regime']!r} (spectator coefficient c_lH) is typical of "
+                     f"{span}, but T_RH = {p['T_RH']:.3g} GeV; c_lH enters the wash-out/wash-in terms")
     mu_max = max(float(res.mu_a_max), float(res.mu_b_max))
     if mu_max > MU_LINEAR_MAX:
         notes.append(f"mu_nonlinear: max |mu/T| = {mu_max:.3g} > {MU_LINEAR_MAX:g}; the asymmetry equations are "
