@@ -212,12 +212,12 @@ def test_point_function_outputs_names_and_flag():
 def test_leptogenesis_notes_and_names():
     """Leptogenesis: Y_B_over_observed replaces eta_B_over_observed; the N1-only model's corners are noted.
 
-    Davidson–Ibarra: |ε₁| ≤ 3 M₁ m_atm/(16π v²) = 9.86e-7 at M₁ = 1e10 GeV (m_atm = 0.05 eV, v = 174.1 GeV).
+    Davidson–Ibarra: |ε₁| ≤ 3 M₁ m_atm/(16π v²) = 9.84e-7 at M₁ = 1e10 GeV (m_atm = 0.05 eV, v = 174.1 GeV).
     """
     from jaxrelic.models.leptogenesis import davidson_ibarra_bound, validity_notes
 
     assert davidson_ibarra_bound(1e10) == pytest.approx(3 * 1e10 * 0.05e-9 / (16 * math.pi * 174.10**2), rel=1e-4)
-    assert validity_notes(1e13, 1e-4) == []  # just inside both: unflavoured, ε below the bound 9.86e-4
+    assert validity_notes(1e13, 1e-4) == []  # just inside both: unflavoured, ε below the bound 9.84e-4
     edge = davidson_ibarra_bound(1e13)
     assert validity_notes(1e13, edge * 0.999) == []
     assert [n.split(":")[0] for n in validity_notes(1e13, edge * 1.001)] == ["epsilon_above_di_bound"]
