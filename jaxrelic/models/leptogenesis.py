@@ -109,7 +109,7 @@ M_ATM_EV = 0.05
 
 
 def davidson_ibarra_bound(M1):
-    """|ε₁| ≤ 3 M₁ m_atm/(16π v²) for hierarchical N₁ ≪ N₂,₃ in the type-I seesaw (v = 174.1 GeV), dimensionless.
+    """Davidson–Ibarra bound |ε₁| ≤ 3 M₁ m_atm/(16π v²) (hierarchical type-I seesaw, v = 174.1 GeV).
 
     Davidson & Ibarra, Phys. Lett. B 535 (2002) 25, with m₃ − m₁ ≤ m_atm.
     """

@@ -82,7 +82,7 @@ def test_narrow_width_rate_equals_breit_wigner_quadrature():
 
 
 def test_onshell_fraction_equals_direct_temperature_integral():
-    """R_on = ∫γ_on T⁻⁶dT / ∫(2γ₅+2γ₆)T⁻⁶dT (doc §3) by scipy.quad over T, with the code's widths and rates."""
+    """R_on = ∫γ_on T⁻⁶dT / ∫(2γ₅+2γ₆)T⁻⁶dT (doc §3) by scipy.quad over T with the code's widths, rates."""
     m = _model(M1 / 18.0)
     g_sm, g_dark, g_tot = (np.asarray(a) for a in n_widths(m))
     masses = np.array([M1, 3e11])
@@ -101,7 +101,7 @@ def test_onshell_fraction_equals_direct_temperature_integral():
 
 
 def test_single_neutrino_closed_form():
-    """One N (y₂ = λ₂ = 0): R_on = (π²/2) z J(z) / [S (1 + 8/z²)], S = |y₁|² + |λ₁|²/2 (doc §3, E-V4)."""
+    """One N (y₂ = λ₂ = 0): R_on = (π²/2) z J(z)/[S (1 + 8/z²)], S = |y₁|² + |λ₁|²/2 (doc §3, V5)."""
     y1, l1 = 0.015, 0.03
     s = y1**2 + l1**2 / 2
     for z in (5.0, 25.0):
@@ -212,7 +212,8 @@ def test_point_function_outputs_names_and_flag():
 def test_leptogenesis_notes_and_names():
     """Leptogenesis: Y_B_over_observed replaces eta_B_over_observed; the N1-only model's corners are noted.
 
-    Davidson–Ibarra: |ε₁| ≤ 3 M₁ m_atm/(16π v²) = 9.84e-7 at M₁ = 1e10 GeV (m_atm = 0.05 eV, v = 174.1 GeV).
+    Davidson–Ibarra: |ε₁| ≤ 3 M₁ m_atm/(16π v²) = 9.84e-7 at M₁ = 1e10 GeV (m_atm = 0.05 eV,
+    v = 174.1 GeV).
     """
     from jaxrelic.models.leptogenesis import davidson_ibarra_bound, validity_notes
 
