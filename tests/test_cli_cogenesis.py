@@ -47,7 +47,7 @@ def test_cli_json_and_plot(registered, capsys, tmp_path):
     [
         ("y1=4", "parameter y1='4' outside the allowed range |value| <= 3.5449"),
         ("lambda2=1+1x", "parameter lambda2='1+1x' is not a complex number"),
-        ("M2=1e10", "parameter M2=1e+10 outside the allowed range [M1, 1e18] GeV"),
+        ("M2=1e10", "parameter M2=1e+10 outside the allowed range (M1, 1e18] GeV"),
         ("T_RH=2e11", "parameter T_RH=2e+11 outside the allowed range (0, M1) GeV"),
         ("xi_i=1.5", "parameter xi_i='1.5' outside the allowed range [0, 1]"),
         ("dark_sector=big", "parameter dark_sector='big' invalid; allowed: one of minimal, dirac"),

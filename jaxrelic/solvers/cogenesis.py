@@ -92,6 +92,7 @@ from .._x64 import check_x64
 from ..models.cogenesis.equations import G_STAR_SM, RateConstants, rate_constants, xi_from_u
 from ..models.cogenesis.model import Cogenesis, spectator_coefficients
 from ..models.cogenesis.rates import neutrino_mass
+from ..models.cogenesis.validity import eft_validity
 from ..numerics import status as st
 from ..numerics.interpolate import CubicSpline
 from ..numerics.linalg import expm_2x2
@@ -191,12 +192,20 @@ class CogenesisResult(eqx.Module):
     m_nu : Array
         Seesaw neutrino mass |m_ν| = 2|C_LL|v² [GeV] of the coupled flavour.
     eft_parameter : Array
-        ⟨s⟩/M₁² = 24 T_RH²/M₁² at x = 1 (EFT expansion parameter, reference O1).
+        ⟨s⟩/M₁² = 24 T_RH²/M₁² at x = 1 (off-shell expansion parameter of the EFT).
+    onshell_fraction : Array
+        R_on: dark pairs made through on-shell N_i (absent from this EFT) per dark pair
+        made by the EFT pair scatterings (:func:`~jaxrelic.models.cogenesis.validity.eft_validity`).
+    eft_valid : Array
+        bool, R_on times the near-degeneracy factor below 1 % (docs/physics/cogenesis_eft_validity.md).
+        False does not change ``status``: the point is computed and flagged.
     mu_a_max, mu_b_max : Array
         max_x |μ_a/T| = c_ℓH G |Y_{B−L}| and max_x |μ_b/T'| = c_b G |Y_X|/ξ³ on the grid
         (linearisation in μ requires both ≪ 1, reference §7.2).
     status : Array
-        int32 status, first failure of the UV and late solves (:mod:`jaxrelic.numerics.status`).
+        int32 status, first failure of the UV and late solves (:mod:`jaxrelic.numerics.status`);
+        OUT_OF_RANGE when a traced model point violates the constructor's domain
+        (:meth:`~jaxrelic.models.cogenesis.Cogenesis.in_domain`).
     num_steps : Array
         ODE steps of the UV solve.
     x : Array
@@ -218,6 +227,8 @@ class CogenesisResult(eqx.Module):
     delta_neff: Array
     m_nu: Array
     eft_parameter: Array
+    onshell_fraction: Array
+    eft_valid: Array
     mu_a_max: Array
     mu_b_max: Array
     status: Array
@@ -748,6 +759,8 @@ def solve_cogenesis(
     mu_b = jnp.max(jnp.where(xi3 > 0.0, rc.c_b * rc.G * jnp.abs(z_x[:, 1]) / jnp.where(xi3 > 0.0, xi3, 1.0), 0.0))
 
     status = st.flag_nonfinite(sol.status, y_bl, y_x, xi_f, y_s)
+    status = jnp.where(model.in_domain(), status, st.OUT_OF_RANGE).astype(jnp.int32)
+    validity = eft_validity(model)
     if freeze_out:
         late = dark_freeze_out(
             y_x,
@@ -779,6 +792,8 @@ def solve_cogenesis(
         delta_neff=delta_neff(xi_f, model.g_dark),
         m_nu=neutrino_mass(model),
         eft_parameter=24.0 * model.T_RH**2 / model.M1**2,
+        onshell_fraction=validity.onshell_fraction,
+        eft_valid=validity.eft_valid,
         mu_a_max=mu_a,
         mu_b_max=mu_b,
         status=status,

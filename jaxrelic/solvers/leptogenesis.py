@@ -65,7 +65,8 @@ class LeptogenesisResult(eqx.Module):
     N_BL : array (n_save,)
         N_B−L(z) = ε₁ κ(z), same normalisation.
     status : int32 array
-        :mod:`jaxrelic.numerics.status` code.
+        :mod:`jaxrelic.numerics.status` code; OUT_OF_RANGE where a traced parameter lies
+        outside ``LEPTOGENESIS_PARAMETERS`` (concrete ones raise in the constructor).
     num_steps : array
         ODE steps taken.
     """
@@ -193,6 +194,7 @@ def solve_leptogenesis(
     Y_B = C_SPHALERON * Y_BL
     eta_B = eta_per_n_bl(model.g_star) * model.epsilon * kappa_f
     status = st.flag_nonfinite(sol.status, eta_B, kappa_f)
+    status = jnp.where(model.in_domain(), status, st.OUT_OF_RANGE).astype(jnp.int32)
     return LeptogenesisResult(
         Y_B=Y_B,
         Y_BL=Y_BL,

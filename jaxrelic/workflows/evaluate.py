@@ -162,6 +162,7 @@ def _twin() -> Evaluator:
 
 
 def _lepto_build(fixed: dict, adjoint: str):
+    from ..constants import Y_B_OBS
     from ..models.leptogenesis import VanillaLeptogenesis
     from ..solvers.leptogenesis import solve_leptogenesis
 
@@ -171,7 +172,8 @@ def _lepto_build(fixed: dict, adjoint: str):
             washout_delta_L2=bool(fixed["washout_delta_L2"]), g_star=p["g_star"], m_bar=p["m_bar"],
         )
         r = solve_leptogenesis(model, adjoint=adjoint)
-        return {"Y_B": r.Y_B, "eta_B": r.eta_B, "kappa_f": r.kappa_f, "status": r.status}
+        return {"Y_B": r.Y_B, "Y_B_over_observed": r.Y_B / Y_B_OBS, "Y_B_minus_L": r.Y_BL, "eta_B": r.eta_B,
+                "kappa_f": r.kappa_f, "status": r.status}
 
     return fn
 
@@ -180,7 +182,8 @@ def _lepto() -> Evaluator:
     from ..models.leptogenesis import LEPTOGENESIS_PARAMETERS as P
 
     cont = {name: (*P[name][2], name not in ("epsilon", "m_bar")) for name in ("M1", "epsilon", "K", "g_star", "m_bar")}
-    return Evaluator("leptogenesis", cont, ("Y_B", "eta_B", "kappa_f"), ("status",), _lepto_build)
+    outs = ("Y_B", "Y_B_over_observed", "Y_B_minus_L", "eta_B", "kappa_f")
+    return Evaluator("leptogenesis", cont, outs, ("status",), _lepto_build)
 
 
 # ---------------------------------------------------------------------------- cogenesis
@@ -189,6 +192,7 @@ _COUPLINGS = ("y1", "y2", "lambda1", "lambda2")
 
 
 def _cogenesis_build(fixed: dict, adjoint: str):
+    from ..constants import Y_B_OBS
     from ..models.cogenesis import Cogenesis
     from ..numerics import status as st
     from ..solvers.cogenesis import dark_freeze_out, omega_chi_h2, solve_cogenesis
@@ -217,14 +221,17 @@ def _cogenesis_build(fixed: dict, adjoint: str):
         status = st.flag_nonfinite(status, r.Y_B, r.Y_chi, omega)
         return {
             "Y_B": r.Y_B,
+            "Y_B_over_observed": r.Y_B / Y_B_OBS,
             "Y_chi": r.Y_chi,
-            "Y_BL": r.Y_BL,
+            "Y_B_minus_L": r.Y_BL,
             "xi_final": r.xi_final,
             "m_chi_adm": m_adm,
             "m_chi": m_chi,
             "Y_chibar": late.Y_chibar,
             "omega_h2": omega,
             "delta_neff": r.delta_neff,
+            "onshell_fraction": r.onshell_fraction,
+            "eft_valid": r.eft_valid.astype(jnp.int32),
             "status": jnp.asarray(status, dtype=jnp.int32),
         }
 
@@ -232,23 +239,25 @@ def _cogenesis_build(fixed: dict, adjoint: str):
 
 
 def _cogenesis() -> Evaluator:
-    g = math.sqrt(4.0 * math.pi)
+    """Cogenesis evaluator; ranges from the model's table COGENESIS_PARAMETERS (shared with the CLI spec).
+
+    A traced point outside the model's domain (M2 <= M1, T_RH >= M1, ...) gets status
+    OUT_OF_RANGE; ``eft_valid`` (0/1) flags points where on-shell N production, absent
+    from the EFT, exceeds 1 % of the EFT production (docs/physics/cogenesis_eft_validity.md).
+    """
+    from ..models.cogenesis.model import COGENESIS_PARAMETERS, PERTURBATIVE_COUPLING
+
+    g = PERTURBATIVE_COUPLING
     cont = {}
     for name in _COUPLINGS:
         cont[name + "_abs"] = (0.0, g, True)
         cont[name + "_arg"] = (-math.inf, math.inf, False)
-    cont.update({
-        "M1": (1e3, 1e18, True),
-        "M2": (1e3, 1e18, True),
-        "T_RH": (1.0, 1e18, True),
-        "xi_i": (0.0, 1.0, False),
-        "m_chi": (0.0, 1e6, False),
-        "m_phi_ratio": (1.001, 1e3, True),
-        "kappa": (0.0, g, True),
-        "x_max": (10.0, 1e8, True),
-    })
-    outs = ("Y_B", "Y_chi", "Y_BL", "xi_final", "m_chi_adm", "m_chi", "Y_chibar", "omega_h2", "delta_neff")
-    return Evaluator("cogenesis", cont, outs, ("status",), _cogenesis_build)
+    for name in ("M1", "M2", "T_RH", "xi_i", "m_chi", "m_phi_ratio", "kappa", "x_max"):
+        lo, hi = COGENESIS_PARAMETERS[name][2]
+        cont[name] = (lo, hi, name not in ("xi_i", "m_chi"))
+    outs = ("Y_B", "Y_B_over_observed", "Y_chi", "Y_B_minus_L", "xi_final", "m_chi_adm", "m_chi", "Y_chibar",
+            "omega_h2", "delta_neff", "onshell_fraction")
+    return Evaluator("cogenesis", cont, outs, ("eft_valid", "status"), _cogenesis_build)
 
 
 EVALUATORS: dict[str, Callable[[], Evaluator]] = {
@@ -317,7 +326,15 @@ def resolve_point(model: str, given: Mapping) -> dict:
                 raise ParameterError(f"unknown parameter {k!r} for model cogenesis; allowed: "
                                      + ", ".join(ev.continuous))
             if base in rest:
-                raise ParameterError(f"parameter {k} given together with {base}; give one form of the coupling")
+                # both forms are accepted only when they agree (a resolved point, e.g. a sweep's fixed values)
+                try:
+                    same = math.isclose(float(v), full[k], rel_tol=1e-12, abs_tol=1e-15)
+                except (TypeError, ValueError):
+                    same = False
+                if not same:
+                    raise ParameterError(f"parameter {k}={v!r} given together with {base}={full[base]!r} and "
+                                         "different from it; give one form of the coupling")
+                continue
             full[k] = _check_value(ev, k, v)
     for name in ev.continuous:
         full[name] = _check_value(ev, name, full[name])

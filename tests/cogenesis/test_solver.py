@@ -332,14 +332,14 @@ def test_late_freeze_out_against_scipy(batch):
 
 
 def test_delta_neff_and_dtypes(batch):
-    """§9.6: ΔN_eff = 0.216 ξ⁴ for g'_* = 5.5; every output is float64 (status int32)."""
+    """§9.6: ΔN_eff = 0.216 ξ⁴ for g'_* = 5.5; every output is float64 (status int32, eft_valid bool)."""
     np.testing.assert_allclose(float(cg.delta_neff(0.3, 5.5)) / 0.3**4, (5.5 / 1.75 * 10.75 / 106.75) ** (4 / 3),
                                rtol=1e-12)
     np.testing.assert_allclose((5.5 / 1.75 * 10.75 / 106.75) ** (4 / 3), 0.216, rtol=2e-3)
     r = batch["P-B"]
     np.testing.assert_allclose(float(r.delta_neff), float(cg.delta_neff(r.xi_final, 5.5)), rtol=1e-14)
     for name, leaf in vars(r).items():
-        want = jnp.int32 if name == "status" else (jnp.int64 if name == "num_steps" else jnp.float64)
+        want = {"status": jnp.int32, "num_steps": jnp.int64, "eft_valid": jnp.bool_}.get(name, jnp.float64)
         assert jnp.asarray(leaf).dtype == want, name
 
 

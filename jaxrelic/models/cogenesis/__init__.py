@@ -2,7 +2,7 @@
 
 Model point (:class:`Cogenesis`), EFT coefficients, reduced cross sections,
 thermal rates and energy transfer (:mod:`.rates`), CP-odd invariants and
-asymmetries (:mod:`.cp`), and the right-hand sides of the UV-epoch Boltzmann
+asymmetries (:mod:`.cp`), the EFT validity domain (:mod:`.validity`), and the right-hand sides of the UV-epoch Boltzmann
 system (:mod:`.equations`).  Physics reference: ``freezein_cogenesis.md``;
 independent re-derivation and corrections: ``docs/physics/cogenesis_derivation.md``.
 """
@@ -39,6 +39,8 @@ from .equations import (
     xi_from_u as xi_from_u,
 )
 from .model import (
+    COGENESIS_PARAMETERS as COGENESIS_PARAMETERS,
+    cross_parameter_error as cross_parameter_error,
     DARK_SECTORS as DARK_SECTORS,
     FLAVOUR_REGIMES as FLAVOUR_REGIMES,
     PERTURBATIVE_COUPLING as PERTURBATIVE_COUPLING,
@@ -63,4 +65,12 @@ from .rates import (
     reaction_density_power as reaction_density_power,
     reduced_cross_section as reduced_cross_section,
     thermal_rates as thermal_rates,
+)
+from .validity import (
+    EFT_ONSHELL_THRESHOLD as EFT_ONSHELL_THRESHOLD,
+    EFTValidity as EFTValidity,
+    eft_invalid_note as eft_invalid_note,
+    eft_validity as eft_validity,
+    n_widths as n_widths,
+    onshell_integral as onshell_integral,
 )

@@ -22,8 +22,6 @@ with the dark energy dof g'_* (§6.3, §7.2, E7.2).  Derivations and checks:
 from __future__ import annotations
 
 import math
-import sys
-import warnings
 from fractions import Fraction
 from typing import NamedTuple
 
@@ -36,6 +34,7 @@ from jax import Array
 from ..._x64 import check_x64
 
 __all__ = [
+    "COGENESIS_PARAMETERS",
     "Cogenesis",
     "DARK_SECTORS",
     "FLAVOUR_REGIMES",
@@ -51,6 +50,45 @@ __all__ = [
 PERTURBATIVE_COUPLING = math.sqrt(4.0 * math.pi)
 
 _LEPTON_FLAVOURS = ("e", "mu", "tau")
+
+#: Public real parameters of a cogenesis point, the one range table of the CLI spec
+#: (``jaxrelic relic cogenesis``) and of the workflow point function:
+#: name -> (unit, default, (low, high), description).  Couplings y_i, λ_i are complex with
+#: |·| ≤ :data:`PERTURBATIVE_COUPLING`.  Cross-parameter conditions (checked by the CLI and by
+#: :class:`Cogenesis`): M1 < M2, T_RH < M1; m_phi = m_phi_ratio · m_chi.  The lower end of
+#: T_RH keeps the asymmetry production above the electroweak crossover: ΔY_B = (28/79) Y_{B−L}
+#: and g_* = 106.75 assume active sphalerons and a fully relativistic SM, and the dimension-5
+#: source dY/dx ∝ x⁻² makes ≤ 1 % of the asymmetry below T_RH/100 ≥ 100 GeV
+#: (docs/physics/cogenesis_eft_validity.md §6).
+COGENESIS_PARAMETERS = {
+    "M1": ("GeV", 1e11, (1e4, 1e18), "lighter heavy-neutrino mass (> T_RH)"),
+    "M2": ("GeV", 3e11, (1e4, 1e18), "heavier heavy-neutrino mass (> M1)"),
+    "T_RH": ("GeV", 2e10, (1e4, 1e18), "reheating temperature of the SM bath (< M1; see eft_valid)"),
+    "xi_i": ("", 0.0, (0.0, 1.0), "initial dark-to-visible temperature ratio T'/T at reheating"),
+    "m_chi": ("GeV", 0.0, (0.0, 1e6), "dark-matter mass; 0 = the ADM mass implied by the asymmetries"),
+    "m_phi_ratio": ("", 1.5, (1.001, 1e3), "m_phi / m_chi (phi decays to chi + eta)"),
+    "kappa": ("", 1.0, (0.0, PERTURBATIVE_COUPLING), "sink coupling kappa of kappa phi chi eta"),
+    "x_max": ("", 1e4, (10.0, 1e8), "end of the UV integration in x = T_RH/T (analytic tail beyond)"),
+}
+
+
+def cross_parameter_error(M1: float, M2: float, T_RH: float) -> str | None:
+    """Message naming the parameter and its allowed range if M1 < M2 or T_RH < M1 fails, else None.
+
+    M2 > M1 strictly: N_1 is the lighter neutrino (T_RH < M1, the on-shell N_1 estimate and the
+    normalisation W₀ = s²/(8πM₁⁴) of the CP asymmetries all use M1 = min M_i); at M2 = M1 the
+    labels are basis dependent.  The EFT formulas themselves are regular at M2 = M1; what the
+    near-degenerate region does to the neglected on-shell contribution is flagged by
+    ``eft_valid`` (docs/physics/cogenesis_eft_validity.md §5).
+    """
+    if not M2 > M1:
+        return f"M2={M2:g} outside the allowed range (M1, 1e18] GeV with M1={M1:g} (N1 is the lighter neutrino)"
+    if not T_RH < M1:
+        return (
+            f"T_RH={T_RH:g} outside the allowed range (0, M1) GeV with M1={M1:g} "
+            "(the heavy neutrinos are integrated out)"
+        )
+    return None
 
 
 # ---------------------------------------------------------------------------
@@ -229,6 +267,16 @@ FLAVOUR_REGIMES = {
     "tau:e": (("tau",), "e"),
 }
 
+#: Indicative SM temperature range [GeV] in which each regime's charged-lepton Yukawas (and only those)
+#: are in equilibrium; the CLI notes ``flavour_regime`` when T_RH lies outside it (none fits above 10^11.5 GeV).
+FLAVOUR_REGIME_T_RANGE = {
+    "all": (0.0, 1e5),
+    "mu_tau:tau": (1e5, 1e9),
+    "mu_tau:e": (1e5, 1e9),
+    "tau:tau": (1e9, 10**11.5),
+    "tau:e": (1e9, 10**11.5),
+}
+
 
 # ---------------------------------------------------------------------------
 # Validation helpers
@@ -240,20 +288,17 @@ def _is_traced(*xs) -> bool:
 
 
 def _check(name: str, value, bad, allowed: str):
-    """Raise ValueError (concrete) or attach ``eqx.error_if`` (traced) to ``value``."""
+    """Raise ValueError naming ``name`` and its range for a concrete bad value.
+
+    Traced values pass unchanged: inside jit/vmap the domain is reported per point
+    by :meth:`Cogenesis.in_domain` (the solvers turn it into status OUT_OF_RANGE),
+    never by a host callback.
+    """
     if _is_traced(value, bad):
-        return eqx.error_if(value, jnp.any(bad), f"Cogenesis: {name} outside the allowed range {allowed}")
+        return value
     if bool(np.any(np.asarray(bad))):
         raise ValueError(f"Cogenesis: {name}={np.asarray(value)!r} outside the allowed range {allowed}")
     return value
-
-
-def _user_stacklevel() -> int:
-    """``stacklevel`` pointing at the first frame outside this module and equinox (for warnings)."""
-    frame, level = sys._getframe(1), 1
-    while frame is not None and frame.f_globals.get("__name__", "").startswith((__name__, "equinox")):
-        frame, level = frame.f_back, level + 1
-    return level
 
 
 def _finite(x):
@@ -279,18 +324,19 @@ class Cogenesis(eqx.Module):
     lam : array_like, complex, shape (2,)
         Portal couplings λ_i of λ_i (χ φ*) N_i; |λ_i| ≤ √(4π).
     M1, M2 : float
-        Heavy Majorana masses [GeV], 0 < M1 ≤ M2.
+        Heavy Majorana masses [GeV], 0 < M1 < M2.
     T_RH : float
-        Reheating temperature of the SM bath [GeV], 0 < T_RH < M1.  A warning
-        is issued for T_RH > M1/5: on-shell N_1 production (not part of this
-        scattering-only model, reference §2.4 and O1) is then not negligible.
+        Reheating temperature of the SM bath [GeV], 0 < T_RH < M1.  Whether the
+        neglected on-shell N production is small is measured by
+        :func:`~jaxrelic.models.cogenesis.validity.eft_validity` (``eft_valid``;
+        T_RH ≲ M1/21 at the default couplings).
     xi_i : float
         Initial dark-to-visible temperature ratio ξ(x=1) = T'/T ∈ [0, 1]
         (0: strict SM-only reheating; the talk's benchmark uses 0.36).
     m_chi, m_phi : float
         Dark fermion and scalar masses [GeV], 0 < m_chi < m_phi (χ stable).
         They only enter the late-time epoch; rates treat χ, φ as massless
-        (a warning is issued when m_phi > T_RH/10).
+        (the CLI adds a ``massive_dark`` note when m_phi > T_RH/10).
     kappa : float
         Sink coupling κ of κ φ χ η, 0 ≤ κ ≤ √(4π).
     mixed : bool, static
@@ -398,7 +444,7 @@ class Cogenesis(eqx.Module):
         s = scalars
         for name in ("M1", "M2", "T_RH", "m_chi", "g_dark", "c_lH", "c_b"):
             s[name] = _check(name, s[name], ~_finite(s[name]) | (s[name] <= 0.0), "(0, inf)")
-        s["M2"] = _check("M2", s["M2"], s["M2"] < s["M1"], "[M1, inf) (N1 is the lighter heavy neutrino)")
+        s["M2"] = _check("M2", s["M2"], s["M2"] <= s["M1"], "(M1, inf) (N1 is the lighter heavy neutrino)")
         s["T_RH"] = _check(
             "T_RH", s["T_RH"], s["T_RH"] >= s["M1"], "(0, M1): the heavy neutrinos must not be thermally produced"
         )
@@ -409,19 +455,6 @@ class Cogenesis(eqx.Module):
         s["kappa"] = _check(
             "kappa", s["kappa"], ~_finite(s["kappa"]) | (s["kappa"] < 0.0) | (s["kappa"] > g), f"[0, {g:.4f}]"
         )
-        if not _is_traced(s["T_RH"], s["M1"]) and float(s["T_RH"]) > float(s["M1"]) / 5.0:
-            warnings.warn(
-                f"Cogenesis: T_RH = {float(s['T_RH']):.4g} GeV > M1/5 = {float(s['M1']) / 5:.4g} GeV: on-shell N_1 "
-                "production by inverse decays is then not negligible and lies outside this scattering-only "
-                "model (reference §2.4, open point O1).",
-                stacklevel=_user_stacklevel(),
-            )
-        if not _is_traced(s["T_RH"], s["m_phi"]) and float(s["m_phi"]) > float(s["T_RH"]) / 10.0:
-            warnings.warn(
-                f"Cogenesis: m_phi = {float(s['m_phi']):.4g} GeV > T_RH/10: the rates treat chi and phi as "
-                "massless (reference §2.4), which is then inaccurate.",
-                stacklevel=_user_stacklevel(),
-            )
         self.y, self.lam = y, lam
         for name, v in s.items():
             setattr(self, name, v)
@@ -454,6 +487,21 @@ class Cogenesis(eqx.Module):
         y = y_abs * jnp.exp(1j * jnp.asarray(y_phase, dtype=jnp.float64))
         lam = lam_abs * jnp.exp(1j * jnp.asarray(lam_phase, dtype=jnp.float64))
         return cls(y, lam, M1, M2, T_RH, **kwargs)
+
+    def in_domain(self) -> Array:
+        """bool: every constructor condition holds (jnp, for traced points; concrete bad values raise).
+
+        |y_i|, |λ_i| ≤ √(4π); M1, T_RH, m_chi, g_dark, c_lH, c_b > 0; M1 < M2;
+        T_RH < M1; 0 ≤ ξ_i ≤ 1; m_chi < m_phi; 0 ≤ κ ≤ √(4π); all finite.
+        """
+        g = PERTURBATIVE_COUPLING
+        ay, al = jnp.abs(self.y), jnp.abs(self.lam)
+        ok = jnp.all(jnp.isfinite(ay) & (ay <= g)) & jnp.all(jnp.isfinite(al) & (al <= g))
+        for v in (self.M1, self.M2, self.T_RH, self.m_chi, self.m_phi, self.g_dark, self.c_lH, self.c_b):
+            ok = ok & jnp.isfinite(v) & (v > 0.0)
+        ok = ok & (self.M2 > self.M1) & (self.T_RH < self.M1) & (self.m_phi > self.m_chi)
+        ok = ok & (self.xi_i >= 0.0) & (self.xi_i <= 1.0) & (self.kappa >= 0.0) & (self.kappa <= g)
+        return ok
 
     @property
     def masses(self) -> Array:

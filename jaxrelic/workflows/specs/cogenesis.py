@@ -11,23 +11,19 @@ from __future__ import annotations
 
 import math
 
+from ...models.cogenesis.model import COGENESIS_PARAMETERS, FLAVOUR_REGIME_T_RANGE
 from ..registry import ModelSpec, Parameter
 
 _G = math.sqrt(4.0 * math.pi)
 
-_PARAMETERS = (
+_COUPLINGS = (
     Parameter("y1", "", complex(0.015), 0.0, round(_G, 4), "Yukawa y_1 of y_i (L.H) N_i", "complex"),
     Parameter("y2", "", complex(0.025j), 0.0, round(_G, 4), "Yukawa y_2", "complex"),
     Parameter("lambda1", "", complex(0.03), 0.0, round(_G, 4), "portal coupling lambda_1 of lambda_i (chi phi*) N_i",
               "complex"),
     Parameter("lambda2", "", complex(-0.2121, 0.2121), 0.0, round(_G, 4), "portal coupling lambda_2", "complex"),
-    Parameter("M1", "GeV", 1e11, 1e3, 1e18, "lighter heavy-neutrino mass"),
-    Parameter("M2", "GeV", 3e11, 1e3, 1e18, "heavier heavy-neutrino mass (>= M1)"),
-    Parameter("T_RH", "GeV", 2e10, 1.0, 1e18, "reheating temperature of the SM bath (< M1; <= M1/5 advised)"),
-    Parameter("xi_i", "", 0.0, 0.0, 1.0, "initial dark-to-visible temperature ratio T'/T at reheating"),
-    Parameter("m_chi", "GeV", 0.0, 0.0, 1e6, "dark-matter mass; 0 = the ADM mass implied by the asymmetries"),
-    Parameter("m_phi_ratio", "", 1.5, 1.001, 1e3, "m_phi / m_chi (phi decays to chi + eta)"),
-    Parameter("kappa", "", 1.0, 0.0, round(_G, 4), "sink coupling kappa of kappa phi chi eta"),
+)
+_SWITCHES = (
     Parameter("mixed", "", True, None, None, "include the mixed (t-channel) crossings", "bool"),
     Parameter("washout", "", True, None, None, "keep wash-out/wash-in terms (false: source only)", "bool"),
     Parameter("nlo_dim5", "", False, None, None, "include the O(s^2) term of the dim-5 pair channel", "bool"),
@@ -35,67 +31,99 @@ _PARAMETERS = (
               ("minimal", "dirac", "weyl_no_sink", "dirac_no_sink")),
     Parameter("flavour_regime", "", "all", None, None, "SM spectator regime (c_lH)", "choice",
               ("all", "mu_tau:tau", "mu_tau:e", "tau:tau", "tau:e")),
-    Parameter("x_max", "", 1e4, 10.0, 1e8, "end of the UV integration in x = T_RH/T (analytic tail beyond)"),
 )
+
+
+def _real(name: str) -> Parameter:
+    unit, default, (lo, hi), desc = COGENESIS_PARAMETERS[name]
+    return Parameter(name, unit, default, lo, hi, desc)
+
+
+#: CLI parameters; the real ranges come from the model's table COGENESIS_PARAMETERS.
+_PARAMETERS = (
+    *_COUPLINGS,
+    *(_real(n) for n in ("M1", "M2", "T_RH", "xi_i", "m_chi", "m_phi_ratio", "kappa")),
+    *_SWITCHES,
+    _real("x_max"),
+)
+
+#: |μ/T| above which the linearisation of the asymmetry equations in μ is flagged (reference §7.2).
+MU_LINEAR_MAX = 0.1
 
 
 def _run(params: dict) -> dict:
     import time
-    import warnings
 
     import jax.numpy as jnp
 
     from ... import constants as c
-    from ...models.cogenesis import Cogenesis
+    from ...models.cogenesis import Cogenesis, cross_parameter_error, eft_invalid_note, eft_validity
     from ...numerics import status as st
     from ...solvers.cogenesis import cogenesis, omega_chi_h2
     from ..registry import ParameterError
 
     t0 = time.perf_counter()
     p = params
-    if p["M2"] < p["M1"]:
-        raise ParameterError(f"parameter M2={p['M2']:g} outside the allowed range [M1, 1e18] GeV (M1={p['M1']:g})")
-    if not p["T_RH"] < p["M1"]:
-        raise ParameterError(f"parameter T_RH={p['T_RH']:g} outside the allowed range (0, M1) GeV (M1={p['M1']:g})")
+    bad = cross_parameter_error(p["M1"], p["M2"], p["T_RH"])
+    if bad:
+        raise ParameterError(f"parameter {bad}")
     kw = dict(mixed=p["mixed"], washout=p["washout"], nlo_dim5=p["nlo_dim5"], dark_sector=p["dark_sector"],
               flavour_regime=p["flavour_regime"])
     y, lam = [p["y1"], p["y2"]], [p["lambda1"], p["lambda2"]]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the UV epoch does not depend on m_chi; the late epoch below uses the real m_chi
-        uv_model = Cogenesis(y, lam, p["M1"], p["M2"], p["T_RH"], p["xi_i"], **kw)
+    # the UV epoch does not depend on m_chi; the late epoch below uses the real m_chi
+    uv_model = Cogenesis(y, lam, p["M1"], p["M2"], p["T_RH"], p["xi_i"], **kw)
     res = cogenesis(uv_model, x_max=p["x_max"], freeze_out=False)
     m_adm = float(res.m_chi_adm)
     m_chi = p["m_chi"] if p["m_chi"] > 0 else m_adm
     notes = []
-    if p["T_RH"] > p["M1"] / 5:
-        notes.append("T_RH > M1/5: on-shell N1 production (outside this scattering-only model) is not negligible")
+    eft_valid = bool(res.eft_valid)
+    if not eft_valid:
+        notes.append(eft_invalid_note(eft_validity(uv_model), p["M1"], p["T_RH"]))
+    lo, hi = FLAVOUR_REGIME_T_RANGE[p["flavour_regime"]]
+    if not lo <= p["T_RH"] <= hi:
+        span = f"T <~ {hi:.3g} GeV" if lo == 0 else f"{lo:.3g} <~ T <~ {hi:.3g} GeV"
+        notes.append(f"flavour_regime: regime {p['flavour_regime']!r} (spectator coefficient c_lH) is typical of "
+                     f"{span}, but T_RH = {p['T_RH']:.3g} GeV; c_lH enters the wash-out/wash-in terms")
+    mu_max = max(float(res.mu_a_max), float(res.mu_b_max))
+    if mu_max > MU_LINEAR_MAX:
+        notes.append(f"mu_nonlinear: max |mu/T| = {mu_max:.3g} > {MU_LINEAR_MAX:g}; the asymmetry equations are "
+                     "linear in the chemical potentials")
     y_chibar = omega = None
     status = int(res.status)
-    if math.isfinite(m_chi):
+    if math.isfinite(m_chi) and m_chi > 0:
         model = Cogenesis(y, lam, p["M1"], p["M2"], p["T_RH"], p["xi_i"], m_chi=m_chi,
                           m_phi=p["m_phi_ratio"] * m_chi, kappa=p["kappa"], **kw)
         late = _late(res.Y_chi, res.xi_final, model.m_chi, model.m_phi, model.kappa, model.g_dark)
         y_chibar = float(late.Y_chibar)
         omega = float(omega_chi_h2(m_chi, res.Y_chi, y_chibar))
         status = int(st.combine(jnp.asarray(status), late.status))
+        if p["m_phi_ratio"] * m_chi > p["T_RH"] / 10:
+            notes.append(f"massive_dark: m_phi = {p['m_phi_ratio'] * m_chi:.3g} GeV > T_RH/10; the UV rates treat "
+                         "chi and phi as massless")
+    elif m_chi > 0:
+        m_chi = None
+        notes.append("no_dark_asymmetry: Y_chi = 0, no ADM mass; set m_chi to get the symmetric relic")
     else:
-        notes.append("Y_chi = 0 (no dark asymmetry): no ADM mass; set m_chi to get the symmetric relic")
+        m_chi = None
+        notes.append("no_baryon_asymmetry: Y_B = 0, the ADM mass would be 0; set m_chi to get the relic")
     out = {
         "model": "cogenesis",
         "parameters": params,
         "Y_B": float(res.Y_B),
         "Y_B_over_observed": float(res.Y_B) / c.Y_B_OBS,
-        "Y_BL": float(res.Y_BL),
+        "Y_B_minus_L": float(res.Y_BL),
         "Y_chi": float(res.Y_chi),
         "xi_final": float(res.xi_final),
-        "m_chi_adm": m_adm,
+        "m_chi_adm": m_adm if math.isfinite(m_adm) else None,
         "m_chi": m_chi,
         "Y_chibar": y_chibar,
         "omega_h2": omega,
         "delta_neff": float(res.delta_neff),
         "m_nu_eV": float(res.m_nu) * 1e9,
         "Y_S": float(res.Y_S),
-        "eft_parameter_24TRH2_over_M1sq": float(res.eft_parameter),
+        "eft_valid": eft_valid,
+        "onshell_fraction": float(res.onshell_fraction) if math.isfinite(float(res.onshell_fraction)) else None,
+        "eft_parameter": float(res.eft_parameter),
         "mu_a_max": float(res.mu_a_max),
         "mu_b_max": float(res.mu_b_max),
         "notes": notes,
@@ -128,11 +156,13 @@ def _plot(out: dict, path: str) -> None:
     from ..plots_cogenesis import plot_cogenesis
 
     p = out["parameters"]
+    m_adm = f(out["m_chi_adm"]) if out["m_chi_adm"] is not None else r"\infty"
+    flag = "" if out["eft_valid"] else "\nEFT invalid: on-shell $N$ production (not included) exceeds 1 % (see notes)"
     plot_cogenesis(
         out["_result"],
         title=rf"cogenesis: $M_1={f(p['M1'])}$, $M_2={f(p['M2'])}$, $T_{{\rm RH}}={f(p['T_RH'])}$ GeV, "
         rf"$\xi_i={p['xi_i']:g}$:  $Y_B={f(out['Y_B'])}$, $Y_\chi={f(out['Y_chi'])}$, "
-        rf"$m_\chi^{{\rm ADM}}={f(out['m_chi_adm'])}$ GeV",
+        rf"$m_\chi^{{\rm ADM}}={m_adm}$ GeV" + flag,
         path=path,
     )
 

@@ -4,8 +4,10 @@ Example::
 
     jaxrelic relic leptogenesis --set M1=1e10 --set epsilon=1e-6 --set K=10 --set initial=zero --json
 
-Outputs Y_B = n_B/s, η_B = n_B/n_γ (today), the efficiency κ_f (with BDP's
-analytic estimate for comparison) and the solver status; ``--plot FILE`` draws
+Outputs Y_B = n_B/s, Y_B/Y_B^obs, η_B = n_B/n_γ (today), Y_{B−L}, the efficiency κ_f
+(with BDP's analytic estimate for comparison), ``notes`` (``flavour_effects`` below
+M₁ = 1e12 GeV, ``epsilon_above_di_bound`` above the Davidson–Ibarra bound) and the
+solver status; ``--plot FILE`` draws
 N_N1(z), N_N1^eq(z) and |N_B−L|(z) (docs/physics/leptogenesis.md).
 """
 
@@ -18,7 +20,7 @@ def _run(params: dict) -> dict:
     import time
 
     from ... import constants as c
-    from ...models.leptogenesis import VanillaLeptogenesis, kappa_f_bdp
+    from ...models.leptogenesis import VanillaLeptogenesis, kappa_f_bdp, validity_notes
     from ...numerics.status import status_name
     from ...solvers.leptogenesis import leptogenesis
 
@@ -38,11 +40,12 @@ def _run(params: dict) -> dict:
         "model": "leptogenesis",
         "parameters": params,
         "Y_B": float(res.Y_B),
+        "Y_B_over_observed": float(res.Y_B) / c.Y_B_OBS,
         "eta_B": eta,
-        "eta_B_over_observed": eta / c.ETA_B_OBS,
         "Y_B_minus_L": float(res.Y_BL),
         "kappa_f": float(res.kappa_f),
         "kappa_f_bdp_estimate": float(kappa_f_bdp(params["K"])),
+        "notes": validity_notes(params["M1"], params["epsilon"]),
         "status": status_name(res.status),
         "status_code": int(res.status),
         "ode_steps": int(res.num_steps),
