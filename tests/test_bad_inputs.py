@@ -67,6 +67,17 @@ ROWS = [
     (R + ["cogenesis", "--set", "m_phi_ratio=1"], "m_phi_ratio"),
     (R + ["cogenesis", "--set", "dark_sector=maximal"], "dark_sector"),
     (R + ["cogenesis", "--set", "flavour_regime=x"], "flavour_regime"),
+    (R + ["cogenesis", "--set", "M2=1e11"], "M2"),  # M2 = M1 (issue 10: Y_B flipped sign, no note)
+    (R + ["cogenesis", "--set", "M2=5e10"], "M2"),
+    (R + ["cogenesis", "--set", "T_RH=2e11"], "T_RH"),  # T_RH > M1
+    (R + ["cogenesis", "--set", "T_RH=1e3"], "T_RH"),  # sphalerons inactive
+    # --- output paths (checked before any work)
+    (R + ["wimp", "--plot", "no_such_dir/y.png"], "no_such_dir"),
+    (R + ["wimp", "--plot", "y.xyz"], "xyz"),
+    (["scan", "wimp", "--grid", "mass=10:100:4", "--out", "."], "--out"),
+    (["scan", "wimp", "--grid", "mass=10:100:4", "--out", "no_such_dir/x.nc"], "no_such_dir"),
+    (["scan", "wimp", "--grid", "mass=10:100:4", "--out", "x.nc", "--max-memory", "lots"], "--max-memory"),
+    (["demo", "--out", "no_such_dir/sub/demo"], "no_such_dir"),
     # --- freeze-in
     (R + ["freeze-in-decay", "--set", "width=0"], "width"),
     (R + ["freeze-in-decay", "--set", "width=2000"], "width"),

@@ -39,8 +39,6 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "T_CA": ("GeV", "freeze-out temperature of C_A (coannihilation)"),
     "T_S_min_GeV": ("GeV", "lowest S decoupling temperature over the relic-carrying momenta"),
     "T_S_max_GeV": ("GeV", "highest S decoupling temperature over the relic-carrying momenta"),
-    "T_S_min": ("GeV", "lowest S decoupling temperature over the relic-carrying momenta"),
-    "T_S_max": ("GeV", "highest S decoupling temperature over the relic-carrying momenta"),
     "n_iter": ("1", "iterations of the tau fixed point"),
     "start_memory": ("1", "sensitivity d ln Y_end / d ln Y_start of the relic to its initial condition"),
     "eq38_cancellation": ("1", "(|first| + |second|)/|Omega| of the two terms of Eq. (38)"),
@@ -48,9 +46,7 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "Y_B": ("1", "baryon asymmetry n_B/s"),
     "eta_B": ("1", "baryon-to-photon ratio n_B/n_gamma today"),
     "Y_B_over_observed": ("1", "Y_B divided by the observed value"),
-    "eta_B_over_observed": ("1", "eta_B divided by the observed value"),
     "Y_B_minus_L": ("1", "B-L asymmetry n_(B-L)/s"),
-    "Y_BL": ("1", "B-L asymmetry n_(B-L)/s"),
     "kappa_f": ("1", "final efficiency factor kappa_f"),
     "Y_chi": ("1", "dark asymmetry n_chi/s"),
     "Y_chibar": ("1", "symmetric dark remnant n_chibar/s"),
@@ -58,6 +54,9 @@ OUTPUTS: dict[str, tuple[str, str]] = {
     "m_chi_adm": ("GeV", "dark-matter mass for Omega_ADM = Omega_DM"),
     "m_chi": ("GeV", "dark-matter mass"),
     "delta_neff": ("1", "extra effective neutrino number Delta N_eff"),
+    "onshell_fraction": ("1", "on-shell N production over the EFT dark-pair production (docs/physics/"
+                              "cogenesis_eft_validity.md)"),
+    "eft_valid": ("1", "1 where onshell_fraction < 1 % (the dimension-5 EFT holds), else 0"),
     # labels
     "status": ("1", "solver status per point"),
     "phase": ("1", "twin-Higgs relic phase (Section 6.1 criteria)"),

@@ -176,4 +176,6 @@ def spec() -> ModelSpec:
         parameters=_PARAMETERS,
         run=_run,
         plot=_plot,
+        conditions=("M1 < M2", "T_RH < M1 (reheating below the lighter N; eft_valid flags "
+                    "T_RH where on-shell N production exceeds 1 % of the EFT production)"),
     )
