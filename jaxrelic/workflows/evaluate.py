@@ -14,8 +14,9 @@ differentiated.  :func:`point_function` builds one::
 :mod:`jaxrelic.numerics.status`).  Every other (fixed) parameter is validated in
 Python once, here, with a :class:`~jaxrelic.workflows.registry.ParameterError`
 naming the parameter and its range; traced (free) values are checked inside the
-models with ``equinox.error_if`` (twin-higgs: no host callback, a point outside
-its validity domain comes back with status ``out_of_range``).
+models without host callbacks: a point outside its model's domain comes back with
+status ``out_of_range`` (``late_start``/``out_of_domain`` where the start or the
+method is outside its validity, :mod:`jaxrelic.numerics.status`).
 
 Complex cogenesis couplings enter the continuous interface as modulus and phase,
 ``y1_abs``, ``y1_arg``, … (``--set y1=0.015`` is split into both).
