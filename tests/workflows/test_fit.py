@@ -396,3 +396,14 @@ def test_wimp_fit_unreachable_target_names_the_bound(wimp_far_fits):
                           "sigma_v = 1e-18 at its bound 1e-18 (upper end of the allowed range [0, 1e-18])")
     assert "there omega_h2 = " in err and err.count("\n") == 1
     assert d["fitted"]["sigma_v"] == pytest.approx(1e-18, rel=1e-2) and d["outputs"]["omega_h2"] > 1e-10
+
+
+def test_overdetermined_best_fit_notes_the_missed_target():
+    """Free ε only, targets Y_B and κ_f = 0.1: κ_f does not depend on ε (0.0316 at K = 10), so the best
+    fit meets Y_B and misses κ_f by 68σ: converged (it is the χ² minimum) but said so in the notes."""
+    res = fit("leptogenesis", {"epsilon": 1e-6}, {"Y_B": None, "kappa_f": (0.1, 1e-3)}, {"K": 10})
+    assert res.converged and "over-determined" in res.reason
+    assert res.outputs["Y_B"] == pytest.approx(Y_OBS, rel=1e-3)
+    assert len(res.notes) == 1 and res.notes[0].startswith("targets_missed: best fit of an over-determined problem")
+    assert "kappa_f = 0.03161 vs 0.1 ± 0.001 (pull -68.4)" in res.notes[0] and "Y_B" not in res.notes[0]
+    assert res.as_dict()["notes"] == list(res.notes)
