@@ -4,8 +4,10 @@
     jaxrelic fit leptogenesis --free epsilon=1e-6 --free K=5 --target Y_B --target kappa_f=0.05+-0.0005
 
 ``--target NAME`` uses the observed value (Ω h² = 0.120 ± 0.001, Y_B = (8.7 ± 0.06)×10⁻¹¹),
-``NAME=VALUE`` its observed σ (else 1 % of VALUE), ``NAME=VALUE+-SIGMA`` an explicit σ.
-``--free NAME`` starts at the ``--set`` value or the default.
+``NAME=VALUE`` a σ relative to VALUE (the observed relative error, 0.83 % for Ω h² and
+0.69 % for Y_B, else 1 %), ``NAME=VALUE+-SIGMA`` an explicit σ.
+``--free NAME`` starts at the model default, ``--free NAME=START`` at START; a parameter
+cannot be both ``--free`` and ``--set`` (exit 2).
 
 Exit codes: 0 converged, 1 not converged (the reason is printed), 2 a user mistake
 (unknown model/parameter/output, value out of range, malformed argument).
@@ -62,6 +64,10 @@ def _cmd(args) -> int:
 
     given = parse_sets(args.set)
     free = parse_free(args.free)
+    for name in free:
+        if name in given:
+            raise UserError(f"parameter {name} is given both as --free and as --set; use --free {name}=START "
+                            f"to choose its start, or --set {name}=VALUE to fix it")
     targets = {}
     for item in args.target or []:
         name, spec = parse_target(item)
@@ -91,6 +97,8 @@ def _cmd(args) -> int:
         print(f"chi2 = {out['chi2']:.4g}, |grad| = {out['grad_norm']:.3g}, iterations {out['iterations']} "
               f"({out['evaluations']} evaluations), {out['wall_time_s']:.1f} s")
         print(f"converged: {out['converged']} ({out['reason']}); status: {out['status']}")
+        for note in out["notes"]:
+            print(f"note: {note}")
     return 0 if res.converged else 1
 
 
@@ -98,10 +106,12 @@ def register(subparsers) -> None:
     """Add the ``fit`` subcommand."""
     p = subparsers.add_parser("fit", help="fit free parameters to Ω h², Y_B or other outputs (χ², L-BFGS)")
     p.add_argument("model", help="model name (see `jaxrelic models`)")
-    p.add_argument("--free", action="append", metavar="NAME[=START]", help="free parameter (repeatable)")
+    p.add_argument("--free", action="append", metavar="NAME[=START]",
+                   help="free parameter, started at START or its default (repeatable; not also --set)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="fixed parameter value (repeatable)")
     p.add_argument("--target", action="append", metavar="NAME[=VALUE[+-SIGMA]]",
-                   help="target output (repeatable); omega_h2 and Y_B default to Planck 2018")
+                   help="target output (repeatable); omega_h2 and Y_B default to Planck 2018; "
+                        "VALUE without +-SIGMA gets a relative sigma (0.83%% for omega_h2, 0.69%% for Y_B, else 1%%)")
     p.add_argument("--max-iter", type=int, default=100, help="maximum L-BFGS iterations (default 100)")
     p.add_argument("--chi2-tol", type=float, default=None, help="converged when chi2 <= this (default 1e-4 per target)")
     p.add_argument("--json", action="store_true", help="print a JSON object")

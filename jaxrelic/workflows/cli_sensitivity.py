@@ -1,7 +1,12 @@
-"""``jaxrelic sensitivity MODEL``: the Jacobian d ln|output|/d ln(parameter) at one point.
+"""``jaxrelic sensitivity MODEL``: the Jacobian d ln|output|/d ln|parameter| at one point.
 
     jaxrelic sensitivity wimp --set mass=100 --set sigma_v=2.2e-26 --json
     jaxrelic sensitivity leptogenesis --params K,epsilon --outputs Y_B --plot sens.png
+
+Columns of kind ``dln/dln`` are d ln|O|/d ln|p|, of kind ``dln/d`` d ln|O|/d p per unit
+of p (phases ``*_arg``: per radian; a parameter at p = 0); see
+:mod:`jaxrelic.workflows.sensitivity`.  The JSON and the ``--plot`` chart show the
+same numbers.
 
 Exit codes: 0 success, 1 the solve failed (the matrix is NaN, the status is
 printed), 2 a user mistake (unknown model/parameter/output, value out of range).
@@ -59,6 +64,10 @@ def _cmd(args) -> int:
         for j, p in enumerate(res.params):
             row = "".join(f"{res.matrix[i, j]:>14.6g}" for i in range(len(res.outputs)))
             print(f"{p:<{width}} {res.kinds[j]:>8} {row}")
+        for kind, text in out["definitions"].items():
+            print(f"{kind}: {text}")
+        for note in out["notes"]:
+            print(f"note: {note}")
         if "plot" in out:
             print(f"plot: {out['plot']}")
     return 0 if res.ok else 1
@@ -68,9 +77,9 @@ def register(subparsers) -> None:
     """Add the ``sensitivity`` subcommand."""
     p = subparsers.add_parser(
         "sensitivity",
-        help="Jacobian d ln|output| / d ln(parameter) at one point (autodiff)",
-        description="Sensitivity matrix S = d ln|output| / d ln p (d ln|output| / d p for parameters "
-                    "that may be zero or negative, marked dln/d).",
+        help="Jacobian d ln|output| / d ln|parameter| at one point (autodiff)",
+        description="Sensitivity matrix S = d ln|output| / d ln|p| (kind dln/dln); for phases *_arg "
+                    "(per radian) and for parameters at p = 0 S = d ln|output| / d p (kind dln/d).",
     )
     p.add_argument("model", help="model name (see `jaxrelic models`)")
     p.add_argument("--set", action="append", metavar="NAME=VALUE", help="parameter value (repeatable)")

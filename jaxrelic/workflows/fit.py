@@ -80,6 +80,7 @@ __all__ = [
     "Transform",
     "transform_for",
     "normalise_targets",
+    "default_sigma",
     "fit",
     "solve_for",
     "trace_contour",
@@ -91,8 +92,23 @@ __all__ = [
 #: Planck 2018 Ω_b h² = 0.0224 ± 0.0001) with Y_B = η_B n_γ0/s₀ = η_B/7.04.
 DEFAULT_TARGETS = {"omega_h2": (0.120, 0.001), "Y_B": (8.7e-11, 0.06e-11)}
 
-#: Relative σ of a target without an explicit σ and without an entry in DEFAULT_TARGETS.
+#: Relative σ of a target value without an explicit σ and without an entry in DEFAULT_TARGETS.
 DEFAULT_RELATIVE_SIGMA = 0.01
+
+
+def default_sigma(name: str, value: float) -> float:
+    """1σ of a target ``name = value`` given without σ: *relative* to ``value``.
+
+    The observed relative error for outputs in :data:`DEFAULT_TARGETS` (Ω h²:
+    0.001/0.120 = 0.83 %, Y_B: 0.06/8.7 = 0.69 %), else :data:`DEFAULT_RELATIVE_SIGMA`
+    (1 %).  At the observed value this is the observed σ; a target decades away
+    gets a σ on its own scale (Ω h² = 10⁻⁶ ± 8.3×10⁻⁹, not ± 0.001, which would let
+    anything below 10⁻⁵ count as a hit).
+    """
+    if name in DEFAULT_TARGETS:
+        t_obs, s_obs = DEFAULT_TARGETS[name]
+        return s_obs if abs(value) == t_obs else abs(value) * (s_obs / t_obs)
+    return DEFAULT_RELATIVE_SIGMA * abs(value)
 
 
 class FitError(RuntimeError):
@@ -203,8 +219,8 @@ def normalise_targets(model: str, targets) -> tuple:
 
     ``targets`` maps an output name to ``value`` or ``(value, sigma)``, or to
     ``None`` for the observed value of :data:`DEFAULT_TARGETS`; a sequence of names
-    means observed values.  Without σ: the observed σ for known names, else 1 % of
-    ``|value|``.
+    means observed values.  A value without σ gets the relative σ of
+    :func:`default_sigma`; a value of 0 needs an explicit σ.
     """
     ev = evaluator(model)
     if isinstance(targets, str):
@@ -227,15 +243,19 @@ def normalise_targets(model: str, targets) -> tuple:
                 raise ParameterError(f"target {name} must be a value or (value, sigma), got {spec!r}")
             value, sigma = spec
         else:
-            value = spec
-            sigma = DEFAULT_TARGETS[name][1] if name in DEFAULT_TARGETS else None
+            value, sigma = spec, None
         try:
             value = float(value)
-            sigma = DEFAULT_RELATIVE_SIGMA * abs(value) if sigma is None else float(sigma)
+            sigma = None if sigma is None else float(sigma)
         except (TypeError, ValueError):
             raise ParameterError(f"target {name}: value and sigma must be numbers, got {spec!r}") from None
         if not math.isfinite(value):
             raise ParameterError(f"target {name}={value!r} must be finite")
+        if sigma is None:
+            if value == 0.0:
+                raise ParameterError(f"target {name}=0 needs an explicit sigma (the default sigma is relative "
+                                     "to the value)")
+            sigma = default_sigma(name, value)
         if not (math.isfinite(sigma) and sigma > 0.0):
             raise ParameterError(f"target {name}: sigma={sigma!r} must be finite and > 0")
         out.append((name, value, sigma))
@@ -435,6 +455,9 @@ class FitResult:
         χ² after each iteration (the start first).
     wall_time : float
         Seconds, compilation included.
+    notes : tuple of str
+        ``"slug: sentence"`` remarks on a converged result (an over-determined best
+        fit that misses a target by more than 1σ: ``targets_missed: …``).
     """
 
     model: str
@@ -452,6 +475,7 @@ class FitResult:
     status: int
     history: tuple
     wall_time: float
+    notes: tuple = ()
 
     @property
     def pulls(self) -> dict:
@@ -476,6 +500,7 @@ class FitResult:
             "status": st.status_name(self.status),
             "status_code": int(self.status),
             "wall_time_s": self.wall_time,
+            "notes": list(self.notes),
         }
 
 
@@ -536,23 +561,51 @@ def _free_starts(model: str, free, given: dict) -> tuple[tuple, dict]:
         if name not in ev.continuous:
             raise ParameterError(f"parameter {name!r} of model {model} cannot be free; allowed: "
                                  f"{', '.join(ev.continuous)}")
+    both = [k for k, v in starts.items() if v is not None and k in given]
+    if both:
+        raise ParameterError(f"parameter {both[0]} is both free (start {starts[both[0]]!r}) and fixed "
+                             f"({given[both[0]]!r}); give it either as free with a start or as fixed")
     merged = dict(given)
     merged.update({k: v for k, v in starts.items() if v is not None})
     return tuple(starts), merged
 
 
-def _at_bound(tr: Transform, u: float) -> str | None:
-    """The bound that the parameter with unconstrained value ``u`` has (nearly) reached, if any."""
+def _at_bound(tr: Transform, u: float, slope: float | None = None) -> str | None:
+    """The bound that the parameter with unconstrained value ``u`` has (nearly) reached, if any.
+
+    Near a bound means within 1 % of the range (of the log-range for log-logit) of
+    an end where the transform saturates, or within 10⁻¹⁰ of the range of the
+    lower end 0 of a logit range (``p ≈ hi·eᵘ`` there is logarithmic, it does not
+    saturate: ``sigma_v = 3e-26`` in ``[0, 1e-18]`` is not "at 0").  With ``slope``
+    (∂loss/∂u) a bound only counts when descent points at it: towards the end at
+    ``u → −∞`` if ``slope > 0``, at ``u → +∞`` if ``slope < 0``.
+    """
+    down = slope is None or slope > 0.0  # descent lowers u
+    up = slope is None or slope < 0.0
     if tr.kind in ("logit", "log-logit"):
-        if u < -4.6:  # within 1 % of the range (of the log-range for log-logit) from the bound
+        lo_cut = -23.0 if (tr.kind == "logit" and tr.lo == 0.0) else -4.6
+        if u < lo_cut and down:
             return f"{tr.lo:g}"
-        if u > 4.6:
+        if u > 4.6 and up:
             return f"{tr.hi:g}"
-    elif tr.kind == "log" and u < -23.0:
+    elif tr.kind == "log" and u < -23.0 and down:
         return f"{tr.lo:g}"
-    elif tr.kind == "neg-log" and u < -23.0:
+    elif tr.kind == "neg-log" and u < -23.0 and down:
         return f"{tr.hi:g}"
     return None
+
+
+def _end_name(tr: Transform, b: str) -> str:
+    return "lower end" if b == f"{tr.lo:g}" else "upper end"
+
+
+def _notes(tgts, floats) -> list:
+    """Notes of a converged over-determined fit: targets missed by more than 1σ."""
+    missed = [f"{n} = {float(floats[n]):.4g} vs {t:.4g} ± {s:.2g} (pull {(float(floats[n]) - t) / s:+.3g})"
+              for n, t, s in tgts if abs(float(floats[n]) - t) > s]
+    if not missed:
+        return []
+    return ["targets_missed: best fit of an over-determined problem misses " + "; ".join(missed)]
 
 
 def fit(model: str, free, targets, given: Mapping | None = None, *, max_iter: int = 100,
@@ -655,11 +708,18 @@ def fit(model: str, free, targets, given: Mapping | None = None, *, max_iter: in
                     converged, reason = True, f"stationary point: {what} (over-determined fit)"
                 else:
                     u = np.asarray(base + scale * v)
-                    bounds = [f"{n} = {float(p[n]):.6g} at its bound {b}"
-                              for n, tr, ui in zip(free, prob.transforms, u) if (b := _at_bound(tr, ui)) is not None]
-                    reason = (f"stationary ({what}) at chi2 = {chi2:.6g} > chi2_tol = "
-                              f"{chi2_tol:.3g}: target not reachable"
-                              + (f" in the allowed range ({', '.join(bounds)})" if bounds else " (local minimum)"))
+                    bounds = [f"{n} = {float(p[n]):.6g} at its bound {b} ({_end_name(tr, b)} of the allowed range "
+                              f"[{tr.lo:g}, {tr.hi:g}])"
+                              for n, tr, ui, gi in zip(free, prob.transforms, u, np.asarray(g))
+                              if (b := _at_bound(tr, ui, float(gi))) is not None]
+                    there = "; ".join(f"{n} = {float(floats[n]):.4g} (target {t:.4g} ± {s_:.2g})"
+                                      for n, t, s_ in tgts)
+                    if bounds:
+                        reason = (f"target not reachable in the allowed range: {', '.join(bounds)}; there {there}. "
+                                  f"Stationary ({what}) at chi2 = {chi2:.6g} > chi2_tol = {chi2_tol:.3g}")
+                    else:
+                        reason = (f"target not reached: stationary ({what}) at chi2 = {chi2:.6g} > chi2_tol = "
+                                  f"{chi2_tol:.3g} (local minimum or flat output); there {there}")
                 break
             if it >= max_iter:
                 reason = f"max_iter = {max_iter} reached with chi2 = {chi2:.6g} > chi2_tol = {chi2_tol:.3g}"
@@ -713,6 +773,7 @@ def fit(model: str, free, targets, given: Mapping | None = None, *, max_iter: in
         status=status,
         history=tuple(history),
         wall_time=time.perf_counter() - t_start,
+        notes=tuple(_notes(tgts, floats) if converged and overdetermined else ()),
     )
     if strict and not converged:
         raise FitError(f"fit of {', '.join(free)} ({model}) did not converge: {reason}", result)
@@ -734,7 +795,9 @@ def _target_value(output: str, target) -> tuple[float, float]:
         raise ParameterError(f"target {output}={target!r} is not a number") from None
     if not math.isfinite(t):
         raise ParameterError(f"target {output}={target!r} must be finite")
-    a = _log_scale(t, DEFAULT_TARGETS[output][1] if output in DEFAULT_TARGETS else DEFAULT_RELATIVE_SIGMA * abs(t))
+    # relative scale: h(O) − h(t) ≈ ln(O/t) for every t ≠ 0 (an absolute scale such as
+    # 1e-10 × Planck's σ made a target far below it a linear, absolute residual)
+    a = _A_REL * abs(t)
     if a <= 0.0:
         raise ParameterError(f"target {output}={target!r} must be non-zero for a root solve")
     return t, a
@@ -774,16 +837,34 @@ def _root_setup(model, name, output, given, extra, rtol, ftol, max_steps, also_f
     return ev, fixed, prob
 
 
-def _judge(output, achieved, t, a, ok, status, steps, method):
-    """Converged flag and reason of one root solve."""
+def _judge(output, achieved, t, a, ok, status, steps, method, ftol, name, value, tr):
+    """Converged flag and reason of one root solve.
+
+    Converged means: the solver reports success, the model status is ``SUCCESS`` and
+    the output itself is within ``ftol`` of the target, ``|ln(O/t)| ≤ ftol``
+    (checked here on the reported point, not taken from the solver's flag).  A
+    failure names the parameter's bound when the iterate sits on it.
+    """
     resid = float(_h(achieved, a) - _h(t, a))
+    rel = abs(math.log(achieved / t)) if (achieved / t > 0 and math.isfinite(achieved)) else math.inf
+    at = f"{output} = {achieved:.6g}, target {t:.6g}"
+    bound = None
+    if tr is not None and math.isfinite(value):
+        u = float(tr.to_unconstrained(value))
+        b = _at_bound(tr, u) if math.isfinite(u) else (f"{tr.lo:g}" if value <= tr.lo else f"{tr.hi:g}")
+        if b is not None:
+            bound = (f"; {name} = {value:.6g} is at its bound {b} ({_end_name(tr, b)} of the allowed range "
+                     f"[{tr.lo:g}, {tr.hi:g}]): the target is not reachable in the allowed range")
     if status != st.SUCCESS:
-        return False, f"model status {st.status_name(status)} at the last iterate"
+        return False, f"model status {st.status_name(status)} at the last iterate ({name} = {value:.6g}, {at})"
     if not ok:
-        return False, f"{method} did not converge in {steps} steps ({output} = {achieved:.6g}, target {t:.6g})"
+        return False, f"{method} did not converge in {steps} steps ({at}){bound or ''}"
     if not math.isfinite(resid):
         return False, f"non-finite {output} = {achieved!r}"
-    return True, f"{method} converged in {steps} steps"
+    if not rel <= ftol:
+        return False, (f"{method} stopped after {steps} steps at {at}: |ln({output}/target)| = {rel:.3g} > "
+                       f"ftol = {ftol:.3g}{bound or ''}")
+    return True, f"{method} converged in {steps} steps (|ln({output}/target)| = {rel:.2g} <= ftol = {ftol:.2g})"
 
 
 def solve_for(model: str, name: str, output: str = "omega_h2", target=None, given: Mapping | None = None, *,
@@ -860,7 +941,8 @@ def solve_for(model: str, name: str, output: str = "omega_h2", target=None, give
         method = "bisection"
     p, ok, steps, floats, status = sol
     floats = {k: float(x) for k, x in floats.items()}
-    converged, reason = _judge(output, floats[output], t, a, bool(ok), int(status), int(steps), method)
+    converged, reason = _judge(output, floats[output], t, a, bool(ok), int(status), int(steps), method, ftol, name,
+                               float(p), tr)
     res = RootResult(model=model, name=name, value=float(p), output=output, target=t, achieved=floats[output],
                      outputs=floats, iterations=int(steps), converged=converged, reason=reason, status=int(status))
     if strict and not converged:
@@ -945,7 +1027,8 @@ def trace_contour(model: str, vary: str, values, solve: str = "theta1", output: 
         for z0 in starts:
             p, ok, steps, floats, stat = prob.newton(jnp.float64(z0), args)
             achieved_i = float(floats[output])
-            conv, reason = _judge(output, achieved_i, t, a, bool(ok), int(stat), int(steps), "Newton")
+            conv, reason = _judge(output, achieved_i, t, a, bool(ok), int(stat), int(steps), "Newton", ftol, solve,
+                                  float(p), tr)
             iterations[i] += int(steps)
             if conv:
                 break

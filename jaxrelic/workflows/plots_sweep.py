@@ -272,7 +272,7 @@ def plot_sensitivity(result, *, ax=None, path=None, title: str | None = None):
         Single-point result of :func:`jaxrelic.workflows.sensitivity.sensitivity`, or its
         ``as_dict()`` form (the JSON of ``jaxrelic sensitivity --json``).
     ax : matplotlib Axes, optional
-        Draw there (default: a new Figure).
+        Draw there (default: a new Figure whose height grows with the number of bars).
     path : str or path-like, optional
         Save the figure there.
     title : str, optional
@@ -284,58 +284,81 @@ def plot_sensitivity(result, *, ax=None, path=None, title: str | None = None):
 
     Notes
     -----
-    Every bar is a logarithmic sensitivity ∂ln|O|/∂ln p.  For parameters of kind
-    ``dln/d`` (∂ln|O|/∂p, parameters that may be ≤ 0) the bar is p·∂ln|O|/∂p, the
-    same quantity, when p ≠ 0 (tick label "p·∂/∂p"); at p = 0 (or p unknown) the
-    raw ∂ln|O|/∂p is shown hatched, clipped to the axis range, with its value
-    written next to it (tick label "∂/∂p").  NaN entries (failed solve) have no
-    bar and are labelled "n/a".
+    Every bar is the number of the JSON (``as_dict()["matrix"]``), with the
+    definition of its column (``"kinds"``): solid bars ∂ln|O|/∂ln|p| (``dln/dln``),
+    hatched bars ∂ln|O|/∂p per unit of p (``dln/d``: phases per radian, parameters
+    at p = 0); the legend says so.  The axis range is set by the ``dln/dln`` and
+    phase entries; a longer bar (e.g. ∂ln Ω/∂b ≈ −6e24 per cm³/s at b = 0) is cut
+    at the axis edge and marked "▸" (or "◂") in its value label.  Each bar is labelled with
+    its value to 3 digits; null/NaN entries (failed solve, no derivative) have no
+    bar and read "n/a".
     """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
     d = result.as_dict() if hasattr(result, "as_dict") else dict(result)
     outputs = list(d["matrix"])
     params = list(d["kinds"])
-    point = d.get("parameters") or {}
     M = np.array([[np.nan if d["matrix"][o][p] is None else float(d["matrix"][o][p]) for p in params]
                   for o in outputs])
     n_out, n_par = M.shape
-    raw = np.zeros(n_par, dtype=bool)  # columns shown as the raw d ln|O|/dp
-    ticks = []
-    for j, p in enumerate(params):
-        if d["kinds"][p] == "dln/dln":
-            ticks.append(p)
-        elif point.get(p) not in (None, 0, 0.0):
-            M[:, j] *= float(point[p])
-            ticks.append(f"{p}  (p·∂/∂p)")
-        else:
-            raw[j] = True
-            ticks.append(f"{p}  (∂/∂p)")
-    shown = M[:, ~raw]
-    lim = float(np.nanmax(np.abs(shown))) if np.any(np.isfinite(shown)) else float("nan")
-    if not np.isfinite(lim) or lim == 0.0:
-        lim = float(np.nanmax(np.abs(M))) if np.any(np.isfinite(M)) and np.nanmax(np.abs(M)) > 0 else 1.0
-    lim *= 1.25
-    fig, ax = new_axes(ax, figsize=(6.5, 1.2 + 0.25 * n_par * max(n_out, 2)))
-    height = 0.8 / n_out
+    per_unit = np.array([d["kinds"][p] == "dln/d" for p in params])
+    ticks = [f"{p}  (∂/∂p)" if u else p for p, u in zip(params, per_unit)]
+    # the axis range: dimensionless entries (dln/dln, and phases, per radian)
+    scaled = ~per_unit | np.array([p.endswith("_arg") for p in params])
+    finite = np.isfinite(M)
+    ref = np.abs(M[:, scaled][finite[:, scaled]])
+    lim = float(ref.max()) if ref.size and ref.max() > 0 else 0.0
+    if lim == 0.0:
+        everything = np.abs(M[finite])
+        lim = float(everything.max()) if everything.size and everything.max() > 0 else 1.0
+    lim *= 1.1
+    bar_in, gap_in = 0.15, 0.15  # inches per bar and between parameter groups
+    height = 1.5 + 0.3 * ((n_out + 2 + 2) // 3) + n_par * (bar_in * n_out + gap_in)
+    own = ax is None
+    fig, ax = new_axes(ax, figsize=(7.0, max(2.8, height)))
+    height_bar = 0.8 / n_out
     ypos = np.arange(n_par)[::-1].astype(float)
+    cut = False
     for i, o in enumerate(outputs):
-        yy = ypos + 0.4 - height * (i + 0.5)
+        yy = ypos + 0.4 - height_bar * (i + 0.5)
         vals = M[i]
         width = np.where(np.isfinite(vals), np.clip(vals, -lim, lim), 0.0)
-        bars = ax.barh(yy, width, height=height * 0.9, color=f"C{i}", label=rf"${_tex(o)}$")
-        for bar, clipped in zip(bars, raw):
-            if clipped:
-                bar.set_hatch("//")
+        bars = ax.barh(yy, width, height=height_bar * 0.9, color=f"C{i}", label=rf"${_tex(o)}$",
+                       edgecolor="k", linewidth=0.3)
+        for bar, hatched, v in zip(bars, per_unit, vals):
+            if hatched:
+                bar.set_hatch("///")
+            if not np.isfinite(v):
+                bar.set_visible(False)
         for y_, w, v in zip(yy, width, vals):
-            text = f" {v:.3g} " if np.isfinite(v) else " n/a"
-            ax.text(w, y_, text, va="center", ha="right" if w < 0 else "left", fontsize=7)
+            clipped = bool(np.isfinite(v) and abs(v) > lim)
+            cut |= clipped
+            mark = ("◂" if v < 0 else "▸") if clipped else ""
+            text = (" n/a" if not np.isfinite(v) else f" {mark}{v:.3g} " if v < 0 else f" {v:.3g}{mark} ")
+            ax.text(w, y_, text, va="center", ha="right" if w < 0 else "left", fontsize=6.5, clip_on=False)
     ax.set_yticks(ypos)
-    ax.set_yticklabels(ticks)
+    ax.set_yticklabels(ticks, fontsize=8)
+    ax.set_ylim(-0.6, n_par - 0.4)
     ax.axvline(0.0, color="k", lw=0.8)
-    ax.set_xlim(-1.35 * lim, 1.35 * lim)
-    ax.set_xlabel(r"$\partial\ln|O|/\partial\ln p$")
+    ax.set_xlim(-1.45 * lim, 1.45 * lim)
+    ax.tick_params(axis="x", labelsize=8)
+    ax.set_xlabel(r"sensitivity: solid $\partial\ln|O|/\partial\ln|p|$,   hatched $\partial\ln|O|/\partial p$",
+                  fontsize=9)
     status = d.get("status", "")
     ax.set_title(title if title is not None else f"{d.get('model', '')} sensitivities ({status})", fontsize=9)
-    ax.legend(frameon=False, fontsize=8)
+    handles, labels = ax.get_legend_handles_labels()
+    handles += [Patch(facecolor="white", edgecolor="k", label=r"solid: $\partial\ln|O|/\partial\ln|p|$")]
+    if per_unit.any():
+        handles += [Patch(facecolor="white", edgecolor="k", hatch="///",
+                          label=r"hatched: $\partial\ln|O|/\partial p$ per unit $p$ (phases: per rad; $p=0$)")]
+    if cut:
+        handles += [Line2D([], [], linestyle="none",
+                           label=f"◂ ▸ bar cut at ±{lim:.3g}; its label gives the value")]
+    if own:  # below the axes, outside (constrained layout makes room)
+        fig.legend(handles=handles, fontsize=7, frameon=False, loc="outside lower center", ncol=3)
+    else:
+        ax.legend(handles=handles, fontsize=7, frameon=False)
     if path is not None:
         fig.savefig(path, dpi=130)
     return fig

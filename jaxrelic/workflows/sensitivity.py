@@ -1,28 +1,46 @@
-"""Sensitivities: Jacobians d ln|output| / d ln(parameter) at a point and over a batch of points.
+"""Sensitivities: Jacobians d ln|output| / d ln|parameter| at a point and over a batch of points.
 
-For a model output ``O`` and a continuous parameter ``p`` the sensitivity is
+Each column (parameter ``p``) of the matrix has one definition, its *kind*, reported
+with the numbers (``SensitivityResult.kinds``, ``"kinds"`` of the JSON) and drawn as
+is by :func:`jaxrelic.workflows.plots_sweep.plot_sensitivity`:
 
-* ``S = ∂ ln|O| / ∂ ln p = (p/O) ∂O/∂p``  (kind ``"dln/dln"``) when ``p`` is a
-  positive parameter (``Evaluator.continuous[p][2]``: masses, couplings' moduli,
-  cross sections, K, …): the relative change of ``O`` per relative change of ``p``;
-* ``S = ∂ ln|O| / ∂ p = (1/O) ∂O/∂p``  (kind ``"dln/d"``) when ``p`` may be zero or
-  negative (phases, ``xi_i``, WIMP ``b``, leptogenesis ``epsilon`` and ``m_bar``,
-  cogenesis ``m_chi`` where 0 selects the ADM mass): the relative change of ``O``
-  per unit change of ``p``.
+* ``"dln/dln"``: ``S = ∂ ln|O| / ∂ ln|p| = (p/O) ∂O/∂p``, the relative change of
+  ``O`` per relative change of ``p``, for every parameter that scales something
+  (masses, cross sections, couplings' moduli, K, g*, and the signed ones: WIMP
+  ``b``, leptogenesis ``epsilon`` and ``m_bar``, cogenesis ``xi_i`` and ``m_chi``)
+  at a point where ``p ≠ 0``.  ``Y_B ∝ ε`` therefore gives exactly 1 for ``epsilon``
+  (also for ``ε < 0``: ``ln|p|``).
+* ``"dln/d"``: ``S = ∂ ln|O| / ∂ p = (1/O) ∂O/∂p`` (per unit of ``p``) for
+
+  - phases (cogenesis ``*_arg``, complex couplings ``|y| e^{i arg}``): a rotation
+    of the phase is additive, ``p ∂/∂p`` would depend on the arbitrary origin of
+    the angle, so the entry is per radian;
+  - a scaling parameter *at* ``p = 0`` (WIMP ``b = 0``, ``xi_i = 0``), where
+    ``∂ ln|O|/∂ ln|p|`` is 0 by construction and carries no information.
+
+  Over a batch (:func:`sensitivity_sweep`) a column is ``dln/d`` if its parameter
+  is 0 at any point of the batch, so one column has one definition.
+
+A point whose solver status is not ``SUCCESS`` has an invalid Jacobian: its
+entries are NaN and its status is kept.  A successful solve whose derivative is not
+finite gets status ``NONFINITE``.  An entry that does not exist although the solve
+succeeded (cogenesis ``m_chi = 0`` selects the ADM mass, a switch, not a value, so
+outputs built from the selected mass have no derivative there) is NaN with a note
+(``SensitivityResult.notes``).
 
 The derivative ``∂O/∂p`` is taken by automatic differentiation of
 :func:`jaxrelic.workflows.evaluate.point_function` (``jax.jacrev`` with the
 reverse-mode ODE adjoint, or ``jax.jacfwd`` with the forward one), so the cost is
 one primal solve plus one backward solve per output (reverse) or one tangent per
-parameter (forward).  A point whose status is not ``SUCCESS`` has an invalid
-Jacobian: its entries are set to NaN and its status is kept.  A successful solve
-whose derivative is not finite gets status ``NONFINITE``.
+parameter (forward); the compiled function returns ``(1/O) ∂O/∂p`` and the
+``p`` factor of the ``dln/dln`` columns is applied afterwards (so the kind of a
+column may change between points without a recompilation).
 
 Example::
 
     res = sensitivity("wimp", {"mass": 100, "sigma_v": 2.2e-26})
     res.matrix            # (n_outputs, n_params)
-    res.as_dict()         # JSON-able: outputs, parameters, kinds, matrix[output][param], status
+    res.as_dict()         # JSON-able: outputs, parameters, kinds, matrix[output][param], status, notes
 
 Over a batch (e.g. a sweep grid) :func:`sensitivity_sweep` jit-vmaps the same
 Jacobian over arrays of parameter values.
@@ -49,6 +67,9 @@ __all__ = [
     "default_outputs",
     "sensitivity",
     "sensitivity_sweep",
+    "KIND_DEFINITIONS",
+    "SWITCHES",
+    "is_phase",
 ]
 
 #: Main outputs per model (used when ``outputs`` is not given).
@@ -65,6 +86,27 @@ NUMERICAL_PARAMETERS = ("x0", "x_end", "x_max")
 KIND_LOG = "dln/dln"
 KIND_LIN = "dln/d"
 
+#: One-line definition of each kind (JSON ``"definitions"``, CLI, plot legend).
+KIND_DEFINITIONS = {
+    KIND_LOG: "d ln|O| / d ln|p| = (p/O) dO/dp",
+    KIND_LIN: "d ln|O| / d p = (1/O) dO/dp, per unit of p (phases: per radian; scaling parameters at p = 0)",
+}
+
+#: Parameter values that are switches rather than values: (model, parameter) →
+#: (switch value, outputs without a derivative there, note).
+SWITCHES = {
+    ("cogenesis", "m_chi"): (
+        0.0, ("omega_h2", "m_chi", "Y_chibar"),
+        "m_chi_switch: m_chi = 0 selects the asymmetric-DM mass m_chi_adm, so omega_h2, m_chi and Y_chibar jump "
+        "between m_chi = 0 and m_chi > 0 and have no derivative with respect to m_chi there (entries null)",
+    ),
+}
+
+
+def is_phase(name: str) -> bool:
+    """True for the phase ``*_arg`` of a complex coupling (cogenesis)."""
+    return name.endswith("_arg")
+
 
 @dataclasses.dataclass(frozen=True)
 class SensitivityResult:
@@ -79,9 +121,11 @@ class SensitivityResult:
     params : tuple of str
         Parameter names (columns of ``matrix``).
     kinds : tuple of str
-        Per parameter ``"dln/dln"`` (∂ ln|O|/∂ ln p) or ``"dln/d"`` (∂ ln|O|/∂ p).
+        Per parameter ``"dln/dln"`` (∂ ln|O|/∂ ln|p|) or ``"dln/d"`` (∂ ln|O|/∂ p);
+        module docstring.
     matrix : numpy.ndarray
-        Shape ``batch + (len(outputs), len(params))``; NaN where ``status != 0``.
+        Shape ``batch + (len(outputs), len(params))``; NaN where ``status != 0``
+        and where a derivative does not exist (see ``notes``).
     values : dict
         Output name → value(s), shape ``batch``.
     point : dict
@@ -93,6 +137,8 @@ class SensitivityResult:
         ``"reverse"`` or ``"forward"``.
     fixed : dict
         Every (validated) parameter value used, including non-continuous ones.
+    notes : tuple of str
+        ``"slug: sentence"`` remarks (e.g. ``m_chi_switch: …``); empty if none.
     """
 
     model: str
@@ -105,6 +151,7 @@ class SensitivityResult:
     status: np.ndarray
     mode: str
     fixed: dict
+    notes: tuple = ()
 
     @property
     def ok(self) -> bool:
@@ -130,10 +177,12 @@ class SensitivityResult:
             "outputs": {k: float(v) for k, v in self.values.items()},
             "parameters": {k: float(self.point[k]) for k in self.params},
             "kinds": dict(zip(self.params, self.kinds)),
+            "definitions": {k: KIND_DEFINITIONS[k] for k in dict.fromkeys(self.kinds)},
             "matrix": {o: {p: float(self.matrix[i, j]) for j, p in enumerate(self.params)}
                        for i, o in enumerate(self.outputs)},
             "status": st.status_name(code),
             "status_code": code,
+            "notes": list(self.notes),
         }
 
 
@@ -194,7 +243,6 @@ def _compiled_jacobian(model: str, discrete: dict, params: tuple, outputs: tuple
         return _COMPILED[key]
     ev = evaluator(model)
     fn, _ = point_function(model, discrete, free=tuple(ev.continuous), adjoint=mode)
-    positive = np.array([ev.continuous[p][2] for p in params])
 
     def jac(values):
         def f(pvec):
@@ -205,8 +253,7 @@ def _compiled_jacobian(model: str, discrete: dict, params: tuple, outputs: tuple
         pvec = jnp.stack([values[k] for k in params])
         d = jax.jacrev if mode == "reverse" else jax.jacfwd
         J, (vals, status) = d(f, has_aux=True)(pvec)  # J[i, j] = dO_i/dp_j
-        scale = jnp.where(jnp.asarray(positive), pvec, 1.0)
-        S = J * scale[None, :] / vals[:, None]
+        S = J / vals[:, None]  # (1/O) dO/dp; the p factor of dln/dln columns is applied by _finish
         status = jnp.asarray(status, dtype=jnp.int32)
         status = jnp.where((status == st.SUCCESS) & ~jnp.all(jnp.isfinite(S)), st.NONFINITE, status)
         S = jnp.where(status == st.SUCCESS, S, jnp.nan)
@@ -219,14 +266,38 @@ def _compiled_jacobian(model: str, discrete: dict, params: tuple, outputs: tuple
     return compiled
 
 
-def _kinds(model: str, params: tuple) -> tuple:
-    cont = evaluator(model).continuous
-    return tuple(KIND_LOG if cont[p][2] else KIND_LIN for p in params)
+def _kinds(params: tuple, point: Mapping) -> tuple:
+    """Kind of each column (module docstring): ``dln/d`` for phases and for a parameter that is 0 anywhere."""
+    return tuple(KIND_LIN if is_phase(p) or np.any(np.asarray(point[p]) == 0.0) else KIND_LOG for p in params)
+
+
+def _finish(model, params, outputs, R, point):
+    """``(kinds, matrix, notes)`` from ``R = (1/O) ∂O/∂p`` (shape ``batch + (n_out, n_par)``).
+
+    ``dln/dln`` columns are multiplied by ``p`` (``(p/O) ∂O/∂p = ∂ln|O|/∂ln|p|``);
+    entries at a switch value (:data:`SWITCHES`) become NaN with a note.
+    """
+    kinds = _kinds(params, point)
+    S = np.array(R, dtype=np.float64, copy=True)
+    notes = []
+    for j, (p, kind) in enumerate(zip(params, kinds)):
+        pv = np.asarray(point[p], dtype=np.float64)
+        if kind == KIND_LOG:
+            S[..., :, j] *= pv[..., None]
+        sw = SWITCHES.get((model, p))
+        if sw is not None:
+            at = pv == sw[0]
+            rows = [i for i, o in enumerate(outputs) if o in sw[1]]
+            if rows and np.any(at):
+                for i in rows:
+                    S[..., i, j] = np.where(at, np.nan, S[..., i, j])
+                notes.append(sw[2])
+    return kinds, S, tuple(notes)
 
 
 def sensitivity(model: str, given: Mapping | None = None, params: Sequence[str] | None = None,
                 outputs: Sequence[str] | None = None, mode: str = "reverse") -> SensitivityResult:
-    """Sensitivity matrix ``S[i, j] = ∂ ln|output_i| / ∂ ln p_j`` at one point.
+    """Sensitivity matrix ``S[i, j] = ∂ ln|output_i| / ∂ ln|p_j|`` (or ``∂ ln|output_i| / ∂ p_j``) at one point.
 
     Parameters
     ----------
@@ -236,8 +307,9 @@ def sensitivity(model: str, given: Mapping | None = None, params: Sequence[str] 
         Parameter values (CLI strings or numbers); defaults elsewhere.
     params : sequence of str, optional
         Continuous parameters to differentiate with respect to (default: all but
-        the numerical ``x0``, ``x_end``, ``x_max``).  Non-positive parameters get
-        ``∂ ln|O|/∂ p`` (kind ``"dln/d"``).
+        the numerical ``x0``, ``x_end``, ``x_max``).  Phases, and parameters at
+        ``p = 0``, get ``∂ ln|O|/∂ p`` (kind ``"dln/d"``), every other one
+        ``∂ ln|O|/∂ ln|p|`` (``"dln/dln"``); module docstring.
     outputs : sequence of str, optional
         Float outputs (default: :data:`DEFAULT_OUTPUTS` of the model).
     mode : {"reverse", "forward"}
@@ -259,12 +331,13 @@ def sensitivity(model: str, given: Mapping | None = None, params: Sequence[str] 
     ev = evaluator(model)
     fixed = resolve_point(model, dict(given or {}))
     jac = _compiled_jacobian(model, _discrete(model, fixed), params, outputs, mode, batched=False)
-    S, vals, status = jac({k: np.float64(fixed[k]) for k in ev.continuous})
+    R, vals, status = jac({k: np.float64(fixed[k]) for k in ev.continuous})
+    point = {k: np.asarray(fixed[k]) for k in ev.continuous}
+    kinds, S, notes = _finish(model, params, outputs, np.asarray(R), point)
     return SensitivityResult(
-        model=model, outputs=outputs, params=params, kinds=_kinds(model, params), matrix=np.asarray(S),
+        model=model, outputs=outputs, params=params, kinds=kinds, matrix=S,
         values={o: np.asarray(vals[i]) for i, o in enumerate(outputs)},
-        point={k: np.asarray(fixed[k]) for k in ev.continuous}, status=np.asarray(status),
-        mode=mode, fixed=fixed,
+        point=point, status=np.asarray(status), mode=mode, fixed=fixed, notes=notes,
     )
 
 
@@ -327,8 +400,9 @@ def sensitivity_sweep(model: str, points: Mapping, given: Mapping | None = None,
     vals = np.concatenate([p[1] for p in parts]).reshape(batch + (len(outputs),))
     status = np.concatenate([p[2] for p in parts]).reshape(batch)
     point = {k: flat[k].reshape(batch) for k in ev.continuous}
+    kinds, S, notes = _finish(model, params, outputs, S, point)
     return SensitivityResult(
-        model=model, outputs=outputs, params=params, kinds=_kinds(model, params), matrix=S,
+        model=model, outputs=outputs, params=params, kinds=kinds, matrix=S,
         values={o: vals[..., i] for i, o in enumerate(outputs)}, point=point, status=status,
-        mode=mode, fixed=fixed,
+        mode=mode, fixed=fixed, notes=notes,
     )

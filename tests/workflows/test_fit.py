@@ -120,7 +120,12 @@ def test_unreachable_target_fails_loudly_and_stays_in_range():
     with pytest.raises(FitError, match=r"not reachable.*epsilon = .* at its bound 1") as exc:
         fit("leptogenesis", {"epsilon": 1e-6}, {"Y_B": 1e-3}, {"K": 10})
     res = exc.value.result
-    assert not res.converged and res.chi2 > 1e10
+    # σ = 0.69 % of the target (relative default, issue 10; was the absolute 6e-13 of Y_obs): the best
+    # reachable Y_B ≈ 4.4e-5 is 139 σ low
+    sigma = 1e-3 * 0.06 / 8.7
+    assert res.targets["Y_B"] == (1e-3, pytest.approx(sigma, rel=1e-12))
+    assert not res.converged and res.chi2 == pytest.approx(((res.outputs["Y_B"] - 1e-3) / sigma) ** 2, rel=1e-9)
+    assert res.chi2 > 1.9e4
     assert 0.9 < res.values["epsilon"] <= 1.0  # pushed to, never past, the bound
     # strict=False returns the same result instead of raising
     res2 = fit("leptogenesis", {"epsilon": 1e-6}, {"Y_B": 1e-3}, {"K": 10}, strict=False)
@@ -283,3 +288,122 @@ def test_twin_theta1_on_planck_contour():
     assert c.converged.all()
     assert c.roots[0] == pytest.approx(root.value, rel=1e-6, abs=0)
     np.testing.assert_allclose(c.achieved, 0.12, rtol=1e-6)
+
+
+# ---------------------------------------------------------------- honest targets and roots (issue 10)
+
+
+def test_default_sigma_is_relative_to_the_target():
+    """A target value without σ gets the observed *relative* error (not Planck's absolute 0.001)."""
+    from jaxrelic.workflows.fit import default_sigma, normalise_targets
+
+    assert default_sigma("omega_h2", 0.120) == 0.001 and default_sigma("Y_B", 8.7e-11) == 0.06e-11
+    assert default_sigma("omega_h2", 1e-6) == pytest.approx(1e-6 * 0.001 / 0.120, rel=1e-12)
+    assert default_sigma("omega_h2", 1.0) == pytest.approx(0.001 / 0.120, rel=1e-12)
+    assert default_sigma("kappa_f", -0.2) == pytest.approx(0.002, rel=1e-12)  # 1 % without an observed value
+    got = normalise_targets("leptogenesis", {"Y_B": 1e-12, "kappa_f": (0.05, 1e-3)})
+    assert got == (("Y_B", 1e-12, pytest.approx(1e-12 * 0.06 / 8.7, rel=1e-12)), ("kappa_f", 0.05, 1e-3))
+    with pytest.raises(ParameterError, match="Y_B=0 needs an explicit sigma"):
+        normalise_targets("leptogenesis", {"Y_B": 0.0})
+
+
+def test_free_and_fixed_at_once_is_an_error():
+    with pytest.raises(ParameterError, match="epsilon is both free .* and fixed"):
+        fit("leptogenesis", {"epsilon": 1e-6}, {"Y_B": None}, {"epsilon": 2e-6})
+
+
+def test_cli_free_and_set_same_parameter_exits_2(capsys):
+    rc, out, err = _run(capsys, "fit", "wimp", "--free", "sigma_v=3e-26", "--set", "sigma_v=2e-26",
+                        "--target", "omega_h2")
+    assert rc == 2 and out == ""
+    assert err.startswith("jaxrelic: error: parameter sigma_v is given both as --free and as --set")
+    assert err.count("\n") == 1
+
+
+def test_root_judged_on_the_target_not_on_the_solver_flag():
+    """_judge: the solver's success flag alone is not convergence; the output must be within ftol."""
+    tr = transform_for(-1.0, 1.0, False)
+    a = 1e-10 * 8.7e-11
+    ok, reason = fitmod._judge("Y_B", 8.7e-11 * (1 + 5e-9), 8.7e-11, a, True, st.SUCCESS, 4, "Newton", 1e-8,
+                               "epsilon", 2e-6, tr)
+    assert ok and "converged in 4 steps" in reason
+    ok, reason = fitmod._judge("Y_B", 8.7e-11 * (1 + 3e-8), 8.7e-11, a, True, st.SUCCESS, 4, "Newton", 1e-8,
+                               "epsilon", 2e-6, tr)
+    assert not ok and "|ln(Y_B/target)| = 3e-08 > ftol = 1e-08" in reason
+    ok, reason = fitmod._judge("Y_B", -8.7e-11, 8.7e-11, a, True, st.SUCCESS, 4, "Newton", 1e-8, "epsilon", 2e-6, tr)
+    assert not ok  # wrong sign is never "close"
+    # an iterate at the end of the range is named
+    ok, reason = fitmod._judge("Y_B", 4e-5, 1e-3, 1e-13, False, st.SUCCESS, 64, "Newton", 1e-8, "epsilon",
+                               1.0 - 1e-12, tr)
+    assert not ok and "epsilon = 1 is at its bound 1 (upper end of the allowed range [-1, 1])" in reason
+
+
+def test_root_scale_is_relative_to_the_target():
+    """h(O) − h(t) ≈ ln(O/t) for any t ≠ 0: the scale a is 1e-10 |t|, not 1e-10 × Planck's σ."""
+    for t in (1e-30, 1e-6, 0.12, -8.7e-11):
+        t_, a = fitmod._target_value("omega_h2" if t > 0 else "Y_B", t)
+        assert t_ == t and a == pytest.approx(1e-10 * abs(t), rel=1e-15)
+        resid = float(fitmod._h(1.01 * t, a) - fitmod._h(t, a))
+        assert resid == pytest.approx(math.copysign(math.log(1.01), t), rel=1e-9)  # h is odd
+
+
+def test_solve_for_unreachable_names_the_bound(lepto_ref):
+    """Y_B = 1e-3 needs ε > 1: FitError naming epsilon and its bound (same compiled solver as above)."""
+    with pytest.raises(FitError, match=r"epsilon = 1 is at its bound 1 \(upper end of the allowed range \[-1, 1\]\)"):
+        solve_for("leptogenesis", "epsilon", "Y_B", 1e-3, given={"K": 10})
+
+
+@pytest.fixture(scope="module")
+def wimp_far_fits():
+    """`jaxrelic fit wimp --free sigma_v=3e-26 --set mass=100 --target omega_h2=T --json` for three T.
+
+    One compilation of the WIMP fit problem serves all three (same model, free and target names).
+    """
+    out = {}
+    for t in ("1e-6", "1.0", "1e-30"):
+        import contextlib
+        import io
+
+        o, e = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(o), contextlib.redirect_stderr(e):
+            rc = main(["fit", "wimp", "--free", "sigma_v=3e-26", "--set", "mass=100", "--target",
+                       f"omega_h2={t}", "--json"])
+        out[t] = (rc, json.loads(o.getvalue()), e.getvalue())
+    return out
+
+
+@pytest.mark.parametrize("target", ["1e-6", "1.0"])
+def test_wimp_fit_far_from_planck_reaches_the_target(wimp_far_fits, target):
+    """Before: σ = 0.001 for every Ω target, so Ω = 6.9e-7 'converged' on 1e-6 (exit 0).
+
+    Now σ = 0.83 % of the target and χ² ≤ 1e-4 means |Ω/t − 1| ≤ 0.01 σ/t = 8.3e-5.
+    """
+    rc, d, err = wimp_far_fits[target]
+    t = float(target)
+    assert rc == 0, err
+    assert d["converged"] is True and d["status"] == "success" and d["notes"] == []
+    assert d["targets"]["omega_h2"]["sigma"] == pytest.approx(t * 0.001 / 0.120, rel=1e-12)
+    assert d["outputs"]["omega_h2"] == pytest.approx(t, rel=0.01 * 0.001 / 0.120)
+    # Ω ∝ 1/⟨σv⟩ up to the logarithmic x_f drift: the fitted σv scales like 1/t within a few per cent
+    # of the default-point rescaling 2.2e-26 × 0.1148 / t
+    assert d["fitted"]["sigma_v"] == pytest.approx(2.2e-26 * 0.1148 / t, rel=0.7)
+
+
+def test_wimp_fit_unreachable_target_names_the_bound(wimp_far_fits):
+    rc, d, err = wimp_far_fits["1e-30"]
+    assert rc == 1 and d["converged"] is False
+    assert err.startswith("jaxrelic: fit did not converge: target not reachable in the allowed range: "
+                          "sigma_v = 1e-18 at its bound 1e-18 (upper end of the allowed range [0, 1e-18])")
+    assert "there omega_h2 = " in err and err.count("\n") == 1
+    assert d["fitted"]["sigma_v"] == pytest.approx(1e-18, rel=1e-2) and d["outputs"]["omega_h2"] > 1e-10
+
+
+def test_overdetermined_best_fit_notes_the_missed_target():
+    """Free ε only, targets Y_B and κ_f = 0.1: κ_f does not depend on ε (0.0316 at K = 10), so the best
+    fit meets Y_B and misses κ_f by 68σ: converged (it is the χ² minimum) but said so in the notes."""
+    res = fit("leptogenesis", {"epsilon": 1e-6}, {"Y_B": None, "kappa_f": (0.1, 1e-3)}, {"K": 10})
+    assert res.converged and "over-determined" in res.reason
+    assert res.outputs["Y_B"] == pytest.approx(Y_OBS, rel=1e-3)
+    assert len(res.notes) == 1 and res.notes[0].startswith("targets_missed: best fit of an over-determined problem")
+    assert "kappa_f = 0.03161 vs 0.1 ± 0.001 (pull -68.4)" in res.notes[0] and "Y_B" not in res.notes[0]
+    assert res.as_dict()["notes"] == list(res.notes)

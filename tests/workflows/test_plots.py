@@ -145,8 +145,8 @@ RESULT = {
     "model": "wimp",
     "status": "success",
     "parameters": {"mass": 100.0, "sigma_v": 2e-26, "b": 1e-26},
-    "kinds": {"mass": "dln/dln", "sigma_v": "dln/dln", "b": "dln/d"},
-    "matrix": {"omega_h2": {"mass": 0.0121, "sigma_v": -0.892, "b": -5.96e24},
+    "kinds": {"mass": "dln/dln", "sigma_v": "dln/dln", "b": "dln/dln"},
+    "matrix": {"omega_h2": {"mass": 0.0121, "sigma_v": -0.892, "b": -0.0596},
                "x_f": {"mass": 0.03, "sigma_v": 0.04, "b": None}},
 }
 
@@ -162,22 +162,24 @@ def test_sensitivity_bars(tmp_path, rc_guard):
     ax = fig.axes[0]
     assert len(ax.patches) == 6  # 2 outputs × 3 parameters
     labels, widths = _bars(ax)
-    assert labels == ["b  (p·∂/∂p)", "sigma_v", "mass"]  # mass on top
-    # dln/d entry with b ≠ 0 is drawn as b·∂ln Ω/∂b = ∂ln Ω/∂ln b
+    assert labels == ["b", "sigma_v", "mass"]  # mass on top
+    # every bar is the JSON number (issue 10: no rescaling between JSON and chart)
     assert widths[0] == pytest.approx(-0.892) and widths[1] == pytest.approx(-0.0596)
     assert widths[-1] == pytest.approx(0.04)
     assert any(t.get_text().strip() == "n/a" for t in ax.texts)  # the missing entry is labelled
 
 
 def test_sensitivity_bars_raw_derivative_clipped(rc_guard):
-    res = dict(RESULT, parameters={"mass": 100.0, "sigma_v": 2e-26, "b": 0.0})
+    res = dict(RESULT, parameters={"mass": 100.0, "sigma_v": 2e-26, "b": 0.0},
+               kinds=dict(RESULT["kinds"], b="dln/d"),
+               matrix=dict(RESULT["matrix"], omega_h2=dict(RESULT["matrix"]["omega_h2"], b=-5.96e24)))
     ax = plot_sensitivity(res).axes[0]
     labels, widths = _bars(ax)
     assert labels[0] == "b  (∂/∂p)"
     lo, hi = ax.get_xlim()
-    assert widths[0] == pytest.approx(-1.25 * 0.892) and lo < widths[0] and hi > 0.04  # clipped, in view
-    assert any(t.get_text().strip() == "-5.96e+24" for t in ax.texts)  # true value written
-    assert ax.patches[2].get_hatch() == "//"
+    assert widths[0] == pytest.approx(-1.1 * 0.892) and lo < widths[0] and hi > 0.04  # clipped, in view
+    assert any(t.get_text().strip() == "◂-5.96e+24" for t in ax.texts)  # true value written, marked as cut
+    assert ax.patches[2].get_hatch() == "///"
 
 
 def test_cli_plot(sweep2d, sweep1d, tmp_path, capsys):
