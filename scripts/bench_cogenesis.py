@@ -3,7 +3,7 @@
 
 Not a test: run by hand, e.g.
 
-    python scripts/bench_cogenesis.py            # 1024 vmapped points (~3 min on 2 cores)
+    python scripts/bench_cogenesis.py            # 1024 vmapped points (2.5 min on 2 cores at load 7-9)
     python scripts/bench_cogenesis.py --quick    # 256 points, fewer repeats
 
 It prints, for the reference point P-B (M₁ = 1e11 GeV) and random points around it,

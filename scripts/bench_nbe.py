@@ -3,7 +3,7 @@
 
 Not a test: run by hand, e.g.
 
-    python scripts/bench_nbe.py              # 1000-point grid (~5 min on 2 cores)
+    python scripts/bench_nbe.py              # 1000-point grid (6.5 min on 2 cores at load 5-7)
     python scripts/bench_nbe.py --quick      # 256 points, fewer repeats (~2 min)
 
 It prints

@@ -3,7 +3,7 @@
 
 Not a test: run by hand, e.g.
 
-    python scripts/bench_twin.py                          # 64 vmapped points, 4 port points, 1 SciPy point
+    python scripts/bench_twin.py                          # 64 vmapped, 4 port, 1 SciPy point (2 min, load 7)
     python scripts/bench_twin.py --scipy-points 0         # skip the slow independent reference
     python scripts/bench_twin.py --platform gpu --points 10000   # on a GPU (exit 2 if there is none)
 
