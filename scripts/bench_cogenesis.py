@@ -3,8 +3,8 @@
 
 Not a test: run by hand, e.g.
 
-    /work/venv/bin/python scripts/bench_cogenesis.py            # 1024 vmapped points (~3 min on 2 cores)
-    /work/venv/bin/python scripts/bench_cogenesis.py --quick    # 256 points, fewer repeats
+    python scripts/bench_cogenesis.py            # 1024 vmapped points (2.5 min on 2 cores at load 7-9)
+    python scripts/bench_cogenesis.py --quick    # 256 points, fewer repeats
 
 It prints, for the reference point P-B (M₁ = 1e11 GeV) and random points around it,
 
@@ -16,8 +16,13 @@ It prints, for the reference point P-B (M₁ = 1e11 GeV) and random points aroun
     8 real parameters): reverse mode (``jax.grad``, recursive-checkpoint adjoint) and forward
     mode (``jax.jacfwd``, ``adjoint="forward"``), compile time and per-call time relative to
     the forward solve, plus a central-difference spot check of one component;
-(e) a SciPy ``solve_ivp(Radau)`` integration of the same right-hand side (numpy), its
-    per-point time and its agreement with jaxrelic.
+(e) SciPy integrations of the same right-hand side (Python floats) with ``solve_ivp`` Radau,
+    BDF, LSODA and with ``odeint`` (LSODA without the Python step loop), rtol 1e-8: per-point
+    times, agreement with jaxrelic (accurate = ≤ 1e-5) and the speed ratios of jaxrelic
+    (jit single, jit(vmap)) against each and against the fastest accurate one.
+
+``--platform gpu`` selects a CUDA/ROCm JAX backend (exit 2 with a message if there is none);
+``uptime`` load averages and points per second are printed.
 
 Wall-clock and process CPU times are both printed (XLA uses both cores for vmapped batches;
 other load on the machine inflates wall times, the header prints the load average).
@@ -32,13 +37,17 @@ import platform
 import statistics
 import time
 
-import jax
-import jax.numpy as jnp
 import numpy as np
+from _timing import check_platform, select_platform, uptime_line  # scripts/_timing.py
 
-import jaxrelic  # noqa: F401  (x64)
-from jaxrelic.models.cogenesis import Cogenesis, rate_constants
-from jaxrelic.solvers.cogenesis import C_SPHALERON, solve_cogenesis
+PLATFORM = select_platform()  # sets JAX_PLATFORMS before jax is imported
+
+import jax  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
+
+import jaxrelic  # noqa: E402,F401  (x64)
+from jaxrelic.models.cogenesis import Cogenesis, rate_constants  # noqa: E402
+from jaxrelic.solvers.cogenesis import C_SPHALERON, solve_cogenesis  # noqa: E402
 
 LAM2 = 0.3 * np.exp(3j * np.pi / 4)
 P_B = np.array([0.015, 0.0, 0.0, 0.025, 0.03, 0.0, LAM2.real, LAM2.imag])  # Re/Im of y1, y2, λ1, λ2
@@ -68,48 +77,93 @@ def _compile(fn, *args):
     return compiled, time.perf_counter() - t0
 
 
-def _scipy_point(theta):
-    """SciPy Radau of E8.2, E8.3, E6.3, E9.1 (numpy, same constants) from x = 1 to 1e4; returns (Y_B, seconds)."""
-    from scipy.integrate import solve_ivp
+#: SciPy solvers timed on the same equations: (label, driver, method).
+SCIPY_METHODS = (("solve_ivp Radau", "solve_ivp", "Radau"), ("solve_ivp BDF", "solve_ivp", "BDF"),
+                 ("solve_ivp LSODA", "solve_ivp", "LSODA"), ("odeint LSODA", "odeint", "LSODA"))
+#: Tolerances of the SciPy solves: jaxrelic's rtol; absolute tolerances in the units of each
+#: component (Y_{B-L}, Y_X ~ 1e-10, u = ξ⁴ ≤ 1, Y_S), i.e. the jaxrelic atol = 1e-10 on its
+#: normalised states times their scales.
+SCIPY_RTOL = 1e-8
+SCIPY_ATOL = (1e-22, 1e-22, 1e-12, 1e-16)
+#: Accurate = |Y_B^SciPy/Y_B^jaxrelic − 1| at x = 1e4 within this.
+AGREEMENT = 1e-5
 
+
+def _scipy_rhs(theta):
+    """Right-hand side f(x, z) of E8.2, E8.3, E6.3, E9.1 in x = T_RH/T (numpy floats, same constants)."""
     rc = rate_constants(model_from(jnp.asarray(theta)))
     p = {k: float(getattr(rc, k)) for k in ("A_L", "A_X", "k5", "k6", "kL", "kX", "K_E", "T_RH", "q5", "q6", "q5m",
                                             "q6m", "G", "c_lH", "c_b", "m5", "m6")}
     G, cl, cb, k5, k6, m5, m6 = p["G"], p["c_lH"], p["c_b"], p["k5"], p["k6"], p["m5"], p["m6"]
+    A_L, A_X, kL, kX, K_E, T_RH = p["A_L"], p["A_X"], p["kL"], p["kX"], p["K_E"], p["T_RH"]
+    q5, q6, q5m, q6m = p["q5"], p["q6"], p["q5m"], p["q6m"]
 
     def f(x, z):
         ybl, yx, u, _ = z
         xi = max(u, 0.0) ** 0.25
-        tt = (p["T_RH"] / x) ** 2
+        xi3 = xi * xi * xi
+        xi4 = xi3 * xi
+        xi8 = xi4 * xi4
+        ix2 = 1.0 / (x * x)
+        ix4 = ix2 * ix2
+        tt = T_RH * T_RH * ix2
         return [
-            (1 - xi**8) * p["A_L"] / x**4
-            - 2 * G * cl * ((1 + m6 * xi**4) * k6 / x**4 + (1 + m5 * xi**3) * k5 / x**2 + 2 * p["kL"] / x**2) * ybl
-            - 2 * G * cb * ((xi**5 + m6 * xi) * k6 / x**4 - (xi**3 + m5) * k5 / x**2) * yx,
-            (1 - xi**8) * p["A_X"] / x**4
-            - 4 * G * cl * ((1 + m6 * xi**4) * k6 / x**4 - (1 + m5 * xi**3) * k5 / x**2) * ybl
-            - 4 * G * cb * ((xi**5 + m6 * xi) * k6 / x**4 + (xi**3 + m5) * k5 / x**2 + 2 * xi**3 * p["kX"] / x**2) * yx,
-            p["K_E"] * p["T_RH"] / x**2 * (p["q5"] * (1 - xi**7) + p["q6"] * tt * (1 - xi**9)
-                                           + p["q5m"] * xi**3 * (1 - xi) + p["q6m"] * tt * xi**4 * (1 - xi)),
-            2 * k6 * (1 - xi**8) / x**4 + 2 * k5 * (1 - xi**6) / x**2,
+            (1 - xi8) * A_L * ix4
+            - 2 * G * cl * ((1 + m6 * xi4) * k6 * ix4 + (1 + m5 * xi3) * k5 * ix2 + 2 * kL * ix2) * ybl
+            - 2 * G * cb * ((xi4 * xi + m6 * xi) * k6 * ix4 - (xi3 + m5) * k5 * ix2) * yx,
+            (1 - xi8) * A_X * ix4
+            - 4 * G * cl * ((1 + m6 * xi4) * k6 * ix4 - (1 + m5 * xi3) * k5 * ix2) * ybl
+            - 4 * G * cb * ((xi4 * xi + m6 * xi) * k6 * ix4 + (xi3 + m5) * k5 * ix2 + 2 * xi3 * kX * ix2) * yx,
+            K_E * T_RH * ix2 * (q5 * (1 - xi4 * xi3) + q6 * tt * (1 - xi8 * xi)
+                                + q5m * xi3 * (1 - xi) + q6m * tt * xi4 * (1 - xi)),
+            2 * k6 * (1 - xi8) * ix4 + 2 * k5 * (1 - xi4 * xi * xi) * ix2,
         ]
 
-    t0 = time.perf_counter()
-    sol = solve_ivp(f, (1.0, 1e4), [0.0, 0.0, 0.0, 0.0], method="Radau", rtol=1e-8, atol=[1e-22, 1e-22, 1e-12, 1e-16])
-    dt = time.perf_counter() - t0
-    return C_SPHALERON * sol.y[0, -1], dt
+    return f
+
+
+def _scipy_point(theta, driver="solve_ivp", method="Radau"):
+    """Y_B at x = 1e4 (no tail) from SciPy; returns (Y_B, wall seconds, CPU seconds, RHS evaluations).
+
+    The rate constants come from jaxrelic (``rate_constants``, outside the timed region); the
+    right-hand side is plain Python floats; x from 1 to 1e4, z(1) = 0.
+    """
+    from scipy.integrate import odeint, solve_ivp
+
+    f = _scipy_rhs(theta)
+    w0, c0 = time.perf_counter(), time.process_time()
+    if driver == "odeint":
+        ys, info = odeint(f, [0.0, 0.0, 0.0, 0.0], [1.0, 1e4], rtol=SCIPY_RTOL, atol=list(SCIPY_ATOL), tfirst=True,
+                          full_output=True, mxstep=100000, tcrit=[1e4])
+        if info["message"] != "Integration successful.":
+            raise RuntimeError(f"odeint failed: {info['message']}")
+        y_end, nfev = ys[-1, 0], int(info["nfe"][-1])
+    else:
+        sol = solve_ivp(f, (1.0, 1e4), [0.0, 0.0, 0.0, 0.0], method=method, rtol=SCIPY_RTOL, atol=list(SCIPY_ATOL))
+        if not sol.success:
+            raise RuntimeError(f"solve_ivp {method} failed: {sol.message}")
+        y_end, nfev = sol.y[0, -1], sol.nfev
+    return C_SPHALERON * y_end, time.perf_counter() - w0, time.process_time() - c0, nfev
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="256 vmapped points, fewer repeats")
     ap.add_argument("--points", type=int, default=None, help="number of vmapped points (default 1024, quick 256)")
+    ap.add_argument("--scipy-points", type=int, default=8, help="points solved by each SciPy method (>= 1)")
+    ap.add_argument("--platform", choices=("cpu", "gpu"), default="cpu",
+                    help="JAX backend (gpu: CUDA/ROCm jaxlib and a GPU needed; exits 2 if absent)")
     args = ap.parse_args(argv)
+    if args.scipy_points < 1:
+        ap.error(f"--scipy-points must be >= 1, got {args.scipy_points}")
+    print(uptime_line("before"))
+    devices = check_platform(args.platform)
     n = args.points or (256 if args.quick else 1024)
     if n < 256:
         raise SystemExit(f"--points={n} outside the allowed range [256, inf)")
     rep = 5 if args.quick else 20
     load = os.getloadavg() if hasattr(os, "getloadavg") else (float("nan"),) * 3
-    print(f"jaxrelic cogenesis benchmark — {platform.node()} {jax.devices()[0].platform}, jax {jax.__version__}, "
+    print(f"jaxrelic cogenesis benchmark — {platform.node()} platform {args.platform} {devices}, jax {jax.__version__}, "
           f"{os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     theta0 = jnp.asarray(P_B)
 
@@ -164,18 +218,46 @@ def main(argv=None):
     print(f"  max |grad_rev - grad_fwd| / max|grad| = {np.max(np.abs(g_rev - g_fwd)) / np.max(np.abs(g_rev)):.2e}")
     print(f"  dY_B/dRe(lambda2): reverse {g_rev[6]:.6e}, forward {g_fwd[6]:.6e}, central difference {fd:.6e}")
 
-    # (e) SciPy reference
-    ys, ts = [], []
-    for th in np.asarray(batch[:8]):
-        y_b, dt = _scipy_point(th)
-        ys.append(y_b)
-        ts.append(dt)
+    # (e) SciPy: the same equations with every stiff solver SciPy offers
+    ns = args.scipy_points
+    pts = np.asarray(batch[:ns])
     y_jax = np.asarray(jax.vmap(lambda th: solve_cogenesis(model_from(th), freeze_out=False, tail=False))(
-        jnp.asarray(batch[:8])).Y_B_x[:, -1])
-    rel = np.max(np.abs(np.asarray(ys) / y_jax - 1.0))
-    print(f"(e) SciPy Radau (numpy RHS, rtol 1e-8), 8 points: {statistics.median(ts) * 1e3:.1f} ms/point; "
-          f"max |Y_B^scipy/Y_B^jaxrelic - 1| at x = 1e4: {rel:.1e}")
-    print(f"  speed-up of the vmapped UV solve over SciPy: {statistics.median(ts) / (wv_uv / n):.0f}x per point")
+        jnp.asarray(pts)).Y_B_x[:, -1])
+    print(f"(e) SciPy, same equations (numpy-float RHS, rtol {SCIPY_RTOL:g}, atol {SCIPY_ATOL}), x = 1 -> 1e4 without"
+          f" tail, {ns} points; accurate = |Y_B^SciPy/Y_B^jaxrelic - 1| <= {AGREEMENT:g}")
+    rows = []
+    for lab, driver, method in SCIPY_METHODS:
+        _scipy_point(pts[0], driver, method)  # warm-up
+        ys, ts, cs, nf = [], [], [], []
+        try:
+            for th in pts:
+                y_b, dt, dc, nfev = _scipy_point(th, driver, method)
+                ys.append(y_b)
+                ts.append(dt)
+                cs.append(dc)
+                nf.append(nfev)
+        except RuntimeError as err:
+            print(f"  {lab:16s}: FAILED ({err})")
+            continue
+        rel = float(np.max(np.abs(np.asarray(ys) / y_jax - 1.0)))
+        t, c = statistics.median(ts), statistics.median(cs)
+        rows.append((lab, t, c, rel))
+        print(f"  {lab:16s}: {t * 1e3:8.2f} ms/point wall ({1.0 / t:7.1f} points/s), {c * 1e3:8.2f} ms CPU, "
+              f"median {statistics.median(nf):.0f} RHS evaluations; max |rel. diff| {rel:.1e}"
+              f" {'(accurate)' if rel <= AGREEMENT else '(NOT accurate)'}")
+    accurate = [r for r in rows if r[3] <= AGREEMENT]
+    print("summary (UV epoch, the part SciPy reproduces; wall, CPU ratio in brackets)")
+    print(f"  throughput: jaxrelic jit(vmap) {n / wv_uv:9.1f} points/s, jit single {1.0 / w_uv:8.1f} points/s")
+    for lab, t, c, _ in rows:
+        print(f"  jaxrelic vs {lab:16s}: jit(vmap) {t / (wv_uv / n):7.1f}x [CPU {c / (cv_uv / n):6.1f}x], "
+              f"jit single {t / w_uv:6.1f}x [CPU {c / c_uv:6.1f}x]")
+    if accurate:
+        lab, t, c, rel = min(accurate, key=lambda r: r[1])
+        print(f"  speed-up vs the fastest accurate SciPy ({lab}, {t * 1e3:.2f} ms/point): jit(vmap) "
+              f"{t / (wv_uv / n):.1f}x [CPU {c / (cv_uv / n):.1f}x], jit single {t / w_uv:.1f}x [CPU {c / c_uv:.1f}x]")
+    else:
+        print(f"  no SciPy method agrees with jaxrelic to {AGREEMENT:g}")
+    print(uptime_line("after"))
 
 
 if __name__ == "__main__":
