@@ -91,6 +91,8 @@ ROWS = [
     (["fit", "wimp", "--free", "nope=1", "--target", "omega_h2=0.12"], "nope"),
     (["fit", "wimp", "--free", "mass=100", "--target", "omega_h2=abc"], "omega_h2"),
     (["fit", "wimp", "--free", "sigma_v=3e-26", "--target", "nothing=1"], "nothing"),
+    (["fit", "wimp", "--free", "sigma_v=3e-26", "--set", "sigma_v=2e-26", "--target", "omega_h2=0.12"], "sigma_v"),
+    (["fit", "wimp", "--free", "sigma_v=3e-26", "--target", "omega_h2=0"], "omega_h2"),
     (["scan", "wimp", "--grid", "mass=10:1000", "--out", "x.nc"], "mass"),
     (["scan", "wimp", "--grid", "mass=10:1000:0", "--out", "x.nc"], "mass"),
     (["scan", "wimp", "--grid", "mass=-1:1000:4:log", "--out", "x.nc"], "mass"),

@@ -9,10 +9,9 @@ Ctrl-C exits with 130.  JSON output is strict (``null`` for NaN/inf, with the st
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
-from .cli_common import UserError, dumps_json, json_default, parse_sets
+from .cli_common import UserError, dumps_json, parse_sets
 from .io import atomic_path, check_output_dir, check_output_file
 from .output_meta import failure_reason
 from .registry import MODELS, ParameterError, resolve_parameters
@@ -79,7 +78,7 @@ def _cmd_models(args) -> int:
                     params[p.name]["choices"] = list(p.choices)
             table[s.name] = {"description": s.description, "parameters": params,
                              "conditions": list(s.conditions)}
-        print(json.dumps(table, indent=2, default=json_default, allow_nan=False))
+        print(dumps_json(table, indent=2))
         return 0
     for s in specs:
         print(f"{s.name}: {s.description}")

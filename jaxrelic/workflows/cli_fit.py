@@ -15,11 +15,10 @@ Exit codes: 0 converged, 1 not converged (the reason is printed), 2 a user mista
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 
-from .cli_common import UserError, json_default, parse_sets
+from .cli_common import UserError, dumps_json, parse_sets
 
 __all__ = ["register", "parse_target", "parse_free"]
 
@@ -86,7 +85,7 @@ def _cmd(args) -> int:
         print(f"jaxrelic: fit did not converge: {res.reason}", file=sys.stderr)
     out = res.as_dict()
     if args.json:
-        print(json.dumps(out, indent=2, default=json_default))
+        print(dumps_json(out, indent=2))
     else:
         print(f"model: {out['model']}")
         for k, v in out["fitted"].items():

@@ -14,10 +14,7 @@ printed), 2 a user mistake (unknown model/parameter/output, value out of range).
 
 from __future__ import annotations
 
-import json
-import math
-
-from .cli_common import UserError, json_default, parse_sets
+from .cli_common import UserError, dumps_json, parse_sets
 
 __all__ = ["register"]
 
@@ -29,15 +26,6 @@ def _names(text):
     if not names:
         raise UserError(f"expected a comma-separated list of names, got {text!r}")
     return names
-
-
-def _finite_or_none(obj):
-    """NaN/inf → None (strict JSON), recursively."""
-    if isinstance(obj, dict):
-        return {k: _finite_or_none(v) for k, v in obj.items()}
-    if isinstance(obj, float) and not math.isfinite(obj):
-        return None
-    return obj
 
 
 def _cmd(args) -> int:
@@ -55,7 +43,7 @@ def _cmd(args) -> int:
         plot_sensitivity(res, path=args.plot)
         out["plot"] = args.plot
     if args.json:
-        print(json.dumps(_finite_or_none(out), indent=2, default=json_default))
+        print(dumps_json(out, indent=2))
     else:
         print(f"model: {res.model}   status: {out['status']}   mode: {res.mode}")
         print("outputs: " + ", ".join(f"{k}={v:.6g}" for k, v in out["outputs"].items()))

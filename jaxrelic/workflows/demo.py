@@ -29,7 +29,6 @@ cogenesis curve.
 
 from __future__ import annotations
 
-import json
 import pathlib
 import sys
 import time
@@ -40,6 +39,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from .. import constants as c
+from .cli_common import dumps_json
+from .io import atomic_write_text
 from ..models.wimp import WIMP
 from ..numerics.status import status_name
 from ..solvers.network import solve_network
@@ -264,7 +265,7 @@ def run_demo(out_dir="jaxrelic_demo", quick: bool = False) -> dict:
     # 7. summary
     summary["stage_seconds"] = prog.seconds  # wall time of stages 1-6 (compilation included)
     (out / "summary.md").write_text(_summary_markdown(summary, masses, sv, om, stat))
-    (out / "summary.json").write_text(json.dumps(summary, indent=2))
+    atomic_write_text(out / "summary.json", dumps_json(summary, indent=2))
     prog.done(f"wrote {out / 'summary.md'}, summary.json, wimp_yield.png, thermal_relic_curve.png, twin_phases.png, "
               "cogenesis_benchmark.png")
     print((out / "summary.md").read_text())
