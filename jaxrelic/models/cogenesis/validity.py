@@ -113,15 +113,6 @@ def eft_validity(model: Cogenesis) -> EFTValidity:
 
     Pure jnp (jit, vmap and grad safe).  A point with no EFT production at all
     (C_Lχ = D_Lχ = 0) has R_on = 0 if no N_i can produce dark pairs either, else +inf.
-
-    Parameters
-    ----------
-    model : Cogenesis
-        Model point.
-
-    Returns
-    -------
-    EFTValidity
     """
     t_rh = model.T_RH
     g_sm, g_dark, g_tot = n_widths(model)
