@@ -215,7 +215,7 @@ def test_file_format(reference):
     assert ds["status"].dtype == np.int32
     assert ds["chunk_done"].dtype == np.int8 and ds["chunk_done"].values.tolist() == [1, 1, 1]
     assert ds.attrs["model"] == "wimp" and int(ds.attrs["chunk_size"]) == CHUNK
-    assert json.loads(ds.attrs["fixed"]) == {"b": 0.0, "g": 2.0, "self_conjugate": True}
+    assert json.loads(ds.attrs["fixed"]) == {"b": 0.0, "g": 2.0, "self_conjugate": True, "statistics": "MB"}
     assert json.loads(ds.attrs["grid"])[0] == {"name": "mass", "start": 20.0, "stop": 500.0, "num": 3, "log": True}
     assert ds.attrs["jaxrelic_version"] == jaxrelic.__version__ and "T" in ds.attrs["created"]
 
