@@ -12,7 +12,11 @@ The points are flattened in C order and evaluated in chunks of ``chunk_size``
 points (default: the largest chunk whose estimated peak memory fits ``max_memory``,
 :func:`choose_chunk_size`, :data:`MEMORY_COST`) by one compiled ``jax.jit(jax.vmap(fn))``; every chunk has the same shape
 (the last one is padded by repeating its last valid point; the padding is
-dropped), so the function is traced and compiled once per sweep
+dropped), so the function is traced and compiled once per sweep.  Twin-Higgs sweeps
+whose innermost (last) axis is θ₁ evaluate each chunk in θ₁ groups that share one set of
+θ₁-independent collision tables (:func:`sweep_group`,
+:func:`~jaxrelic.workflows.evaluate.grouped_point_function`; results equal the
+per-point path to the solver accuracy); the function is still traced and compiled once per sweep
 (``eqx.debug.assert_max_traces(max_traces=1)`` guards this) and results are
 bit-for-bit reproducible.
 
@@ -272,8 +276,9 @@ def choose_chunk_size(model: str, n_points: int, max_memory: float = DEFAULT_MAX
     """Largest chunk (points per compiled call) whose estimated peak memory fits ``max_memory``.
 
     At most :data:`_MAX_AUTO_CHUNK` (256) points, on the ``"cpu"`` backend at most the
-    model's :data:`PREFERRED_CHUNK_CPU`, and never more than the sweep has (``n_points``
-    rounded up to a multiple of ``n_devices``); a multiple of ``n_devices``.  With
+    model's :data:`PREFERRED_CHUNK_CPU` (or one group, if longer), and never more than the
+    sweep has (``n_points`` rounded up to a multiple of ``n_devices``); a multiple of
+    ``n_devices``.  With
     ``group_len`` (the length of the innermost grid axis when it is the model's group
     axis, :func:`sweep_group`) the chunk is rounded down to a multiple of it when it
     holds at least one group, so that every chunk consists of whole groups.
@@ -294,7 +299,9 @@ def choose_chunk_size(model: str, n_points: int, max_memory: float = DEFAULT_MAX
     whole = -(-n_points // n_devices) * n_devices
     chunk = min(fit, _MAX_AUTO_CHUNK, whole)
     if backend == "cpu" and model in PREFERRED_CHUNK_CPU:
-        chunk = min(chunk, PREFERRED_CHUNK_CPU[model])
+        # one whole group (θ₁ column) per chunk even when it is longer than the preferred size:
+        # its tables are then computed once
+        chunk = min(chunk, max(PREFERRED_CHUNK_CPU[model], group_len))
     step = math.lcm(n_devices, group_len) if group_len > 1 else n_devices
     if chunk >= step:
         return chunk // step * step
