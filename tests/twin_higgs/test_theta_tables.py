@@ -156,7 +156,6 @@ def test_theta_scan_column_and_domain_edges():
         th.relic_twin_theta_scan(TwinHiggs(1.0, 0.1, 0.5, 0.01), [[1e-3]])
 
 
-@pytest.mark.slow
 def test_theta1_gradient_through_tables():
     """d ln Ω/d ln θ₁ through the tables (reverse mode) = central differences (relative step
     1e-3) to 1e-4 at the coscattering benchmark (Δ = 0.1, r = 0.5, θ₁ = 4.378e-4; small grid
