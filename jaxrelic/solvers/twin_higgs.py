@@ -43,7 +43,10 @@ from ..models.twin_higgs.collision import (
     N_TAIL_FAST,
     ROW_STRIDE_FAST,
     CollisionOperators,
+    TwinTables,
     collision_operators,
+    operators_from_tables,
+    twin_tables,
 )
 from ..models.twin_higgs import domain
 from ..models.twin_higgs.grid import TwinGrid, make_grid
@@ -72,6 +75,8 @@ __all__ = [
     "freeze_out_temperatures",
     "classify_phase",
     "relic_twin",
+    "relic_twin_theta_scan",
+    "solver_tables",
 ]
 
 #: Solution methods of :func:`relic_twin`.
@@ -709,13 +714,31 @@ class TwinRelicResult(eqx.Module):
         return PHASES[int(self.phase)]
 
 
+def solver_tables(model: TwinHiggs, grid: TwinGrid) -> TwinTables:
+    """θ₁-independent collision tables of ``model`` (any θ₁) with the solver settings.
+
+    :func:`~jaxrelic.models.twin_higgs.collision.twin_tables` with ``N_PANEL_FAST``,
+    ``N_TAIL_FAST``, ``N_TAIL_CA_FAST``, ``ROW_STRIDE_FAST`` (those of
+    :func:`relic_twin`); pass the result as ``tables`` to reuse it for every θ₁ at the
+    same (m_ν, Δ, r, ê) and grid (docs/physics/twin_solvers.md, "θ₁ dependence").
+    """
+    return twin_tables(model, grid, n_panel=N_PANEL_FAST, n_tail=N_TAIL_FAST,
+                       n_tail_ca=N_TAIL_CA_FAST, row_stride=ROW_STRIDE_FAST)
+
+
 def _relic_on_grid(model: TwinHiggs, grid: TwinGrid, method: str, adjoint: str = "reverse",
-                   x_range=None) -> TwinRelicResult:
+                   x_range=None, tables: TwinTables | None = None) -> TwinRelicResult:
     """All solvers of a point on one grid (pure; ``method``, ``adjoint`` static).
 
     ``x_range = (x0, x_end)`` (possibly traced) adds the grid bounds to the domain
     check of the point (status OUT_OF_RANGE outside
     :mod:`~jaxrelic.models.twin_higgs.domain`).
+
+    ``tables`` (:func:`solver_tables` of the same m_ν, Δ, r, ê and grid) replaces the
+    evaluation of C̃_S and C̃_CA by their exact θ₁ factorisation
+    (:func:`~jaxrelic.models.twin_higgs.collision.operators_from_tables`); every other
+    step is unchanged.  Ω then differs from the direct evaluation only by the ln G
+    spline interpolation (≲ 1e-8 relative, tests/twin_higgs/test_theta_tables.py).
 
     The collision operators are evaluated with the solver settings of
     :mod:`~jaxrelic.models.twin_higgs.collision` (``N_PANEL_FAST``, ``N_TAIL_FAST``,
@@ -723,8 +746,11 @@ def _relic_on_grid(model: TwinHiggs, grid: TwinGrid, method: str, adjoint: str =
     """
     if adjoint not in ("reverse", "forward"):
         raise ValueError(f"relic_twin: adjoint must be 'reverse' or 'forward', got {adjoint!r}")
-    ops = collision_operators(model, grid, n_panel=N_PANEL_FAST, n_tail=N_TAIL_FAST,
-                              n_tail_ca=N_TAIL_CA_FAST, row_stride=ROW_STRIDE_FAST)
+    if tables is None:
+        ops = collision_operators(model, grid, n_panel=N_PANEL_FAST, n_tail=N_TAIL_FAST,
+                                  n_tail_ca=N_TAIL_CA_FAST, row_stride=ROW_STRIDE_FAST)
+    else:
+        ops = operators_from_tables(tables, model, grid)
     ln_Ynu, ln_Ytau = _log_yields_eq(model, grid)
     Ynu_eq, Ytau_eq = jnp.exp(ln_Ynu), jnp.exp(ln_Ytau)
     ca = solve_coannihilation(model, grid, adjoint=adjoint)
@@ -840,3 +866,65 @@ def relic_twin(model: TwinHiggs, *, method: str = "eq38", n_q: int = 128, n_a: i
     return _relic_jit(model, jnp.asarray(x0, dtype=jnp.float64), jnp.asarray(x_end, dtype=jnp.float64),
                       method=method, n_q=int(n_q), n_a=int(n_a), twin_photon_dof=bool(twin_photon_dof),
                       adjoint=adjoint)
+
+
+@eqx.filter_jit
+def _theta_scan_jit(model, theta1, x0, x_end, *, method, n_q, n_a, twin_photon_dof, adjoint):
+    grid = make_grid(model, x0=x0, x_end=x_end, n_a=n_a, n_q=n_q, twin_photon_dof=twin_photon_dof)
+    tables = solver_tables(model, grid)
+
+    def one(t):
+        m = TwinHiggs(model.m_nu, model.delta, model.r, t, model.e_hat, model.epsilon)
+        return _relic_on_grid(m, grid, method, adjoint, x_range=(x0, x_end), tables=tables)
+
+    return jax.vmap(one)(theta1)
+
+
+def relic_twin_theta_scan(model: TwinHiggs, theta1, *, method: str = "eq38", n_q: int = 128,
+                          n_a: int = 600, x0=5.0, x_end=300.0, twin_photon_dof: bool = False,
+                          adjoint: str = "reverse") -> TwinRelicResult:
+    r""":func:`relic_twin` for many θ₁ at one (m_ν, Δ, r, ê, ε), with the collision tables computed once.
+
+    The θ₁-independent tables (:func:`solver_tables`: C̃_S and C̃_CA for pure vector
+    and pure axial couplings, docs/physics/twin_solvers.md "θ₁ dependence") are built
+    once from ``model`` (whose own θ₁ is ignored) and every θ₁ is solved with the exact
+    prefactors g_V²(θ₁), g_A²(θ₁) (``jax.vmap`` over ``theta1``).  Results equal
+    :func:`relic_twin` point by point up to the ln G spline interpolation (Ω ≲ 1e-8
+    relative); differentiable in θ₁ and the model fields.
+
+    Parameters
+    ----------
+    model : TwinHiggs
+        m_ν (GeV), Δ, r, ê, ε of the column; ``model.theta1`` is not used.
+    theta1 : array_like, shape (n,)
+        Mixing angles θ₁ in rad, 0 < θ₁ < π/4 (ValueError naming theta1 for a concrete
+        value outside; traced values outside get status OUT_OF_RANGE).
+    method, n_q, n_a, x0, x_end, twin_photon_dof, adjoint :
+        As in :func:`relic_twin`.
+
+    Returns
+    -------
+    TwinRelicResult
+        Every field with a leading axis of length n.
+    """
+    if method not in METHODS:
+        raise ValueError(f"relic_twin_theta_scan: method must be one of {METHODS}, got {method!r}")
+    if n_q < 100:
+        raise ValueError(f"relic_twin_theta_scan: n_q must be >= 100, got {n_q}")
+    if n_a < 100:
+        raise ValueError(f"relic_twin_theta_scan: n_a must be >= 100, got {n_a}")
+    if adjoint not in ("reverse", "forward"):
+        raise ValueError(f"relic_twin_theta_scan: adjoint must be 'reverse' or 'forward', got {adjoint!r}")
+    for name, v in (("x0", x0), ("x_end", x_end)):
+        if not domain.is_traced(v):
+            domain.check_concrete(name, v)
+    if not domain.is_traced(theta1):
+        arr = np.asarray(theta1, dtype=np.float64)
+        if arr.ndim != 1 or arr.size == 0:
+            raise ValueError(f"relic_twin_theta_scan: theta1 must be a non-empty 1-D array, got shape {arr.shape}")
+        for v in arr:
+            domain.check_concrete("theta1", float(v))
+    theta1 = jnp.asarray(theta1, dtype=jnp.float64)
+    return _theta_scan_jit(model, theta1, jnp.asarray(x0, dtype=jnp.float64),
+                           jnp.asarray(x_end, dtype=jnp.float64), method=method, n_q=int(n_q), n_a=int(n_a),
+                           twin_photon_dof=bool(twin_photon_dof), adjoint=adjoint)

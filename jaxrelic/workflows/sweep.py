@@ -12,7 +12,11 @@ The points are flattened in C order and evaluated in chunks of ``chunk_size``
 points (default: the largest chunk whose estimated peak memory fits ``max_memory``,
 :func:`choose_chunk_size`, :data:`MEMORY_COST`) by one compiled ``jax.jit(jax.vmap(fn))``; every chunk has the same shape
 (the last one is padded by repeating its last valid point; the padding is
-dropped), so the function is traced and compiled once per sweep
+dropped), so the function is traced and compiled once per sweep.  Twin-Higgs sweeps
+whose innermost (last) axis is θ₁ evaluate each chunk in θ₁ groups that share one set of
+θ₁-independent collision tables (:func:`sweep_group`,
+:func:`~jaxrelic.workflows.evaluate.grouped_point_function`; results equal the
+per-point path to the solver accuracy); the function is still traced and compiled once per sweep
 (``eqx.debug.assert_max_traces(max_traces=1)`` guards this) and results are
 bit-for-bit reproducible.
 
@@ -76,7 +80,7 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .evaluate import evaluator, point_function
+from .evaluate import evaluator, grouped_point_function, point_function
 from .registry import MODELS, ParameterError
 
 __all__ = [
@@ -93,6 +97,7 @@ __all__ = [
     "DEFAULT_MAX_MEMORY",
     "memory_estimate",
     "choose_chunk_size",
+    "sweep_group",
 ]
 
 #: ``status`` (and every integer output) of a point that has not been computed yet.
@@ -119,6 +124,15 @@ MEMORY_COST = {
     "twin-higgs": (1.5e9, 3.6e7),
 }
 _TWIN_DEFAULT_GRID = 128 * 600
+
+#: Preferred points per compiled call on CPU, where a larger vmapped batch costs more per
+#: point (the adaptive ODE solves of a batch share their steps): measured for the twin
+#: point function on 2 CPU cores (docs/physics/twin_solvers.md, "Throughput").  The
+#: automatic chunk is min(memory-budget fit, this, _MAX_AUTO_CHUNK); other backends
+#: (GPU) use the memory fit up to _MAX_AUTO_CHUNK.
+PREFERRED_CHUNK_CPU = {"twin-higgs": 24}
+#: Smallest θ₁ group worth its collision tables (a group costs two operator evaluations).
+MIN_GROUP = 4
 
 
 # ----------------------------------------------------------------------------- grids
@@ -258,11 +272,16 @@ def memory_estimate(model: str, chunk_size: int, fixed: Mapping | None = None) -
 
 
 def choose_chunk_size(model: str, n_points: int, max_memory: float = DEFAULT_MAX_MEMORY, n_devices: int = 1,
-                      fixed: Mapping | None = None) -> int:
+                      fixed: Mapping | None = None, backend: str | None = None, group_len: int = 0) -> int:
     """Largest chunk (points per compiled call) whose estimated peak memory fits ``max_memory``.
 
-    At most :data:`_MAX_AUTO_CHUNK` (256) points and never more than the sweep has
-    (``n_points`` rounded up to a multiple of ``n_devices``); a multiple of ``n_devices``.
+    At most :data:`_MAX_AUTO_CHUNK` (256) points, on the ``"cpu"`` backend at most the
+    model's :data:`PREFERRED_CHUNK_CPU` (or one group, if longer), and never more than the
+    sweep has (``n_points`` rounded up to a multiple of ``n_devices``); a multiple of
+    ``n_devices``.  With
+    ``group_len`` (the length of the innermost grid axis when it is the model's group
+    axis, :func:`sweep_group`) the chunk is rounded down to a multiple of it when it
+    holds at least one group, so that every chunk consists of whole groups.
 
     Raises
     ------
@@ -279,7 +298,31 @@ def choose_chunk_size(model: str, n_points: int, max_memory: float = DEFAULT_MAX
                              f"{base / 1e9:.2g} GB); allowed: >= {need / 1e9:.3g} GB")
     whole = -(-n_points // n_devices) * n_devices
     chunk = min(fit, _MAX_AUTO_CHUNK, whole)
+    if backend == "cpu" and model in PREFERRED_CHUNK_CPU:
+        # one whole group (θ₁ column) per chunk even when it is longer than the preferred size:
+        # its tables are then computed once
+        chunk = min(chunk, max(PREFERRED_CHUNK_CPU[model], group_len))
+    step = math.lcm(n_devices, group_len) if group_len > 1 else n_devices
+    if chunk >= step:
+        return chunk // step * step
     return max(n_devices, chunk // n_devices * n_devices)
+
+
+def sweep_group(model: str, names: Sequence[str], shape: Sequence[int], chunk: int,
+                gradient_output: str | None = None) -> int:
+    """Points per group of a chunk for :func:`~jaxrelic.workflows.evaluate.grouped_point_function` (0: none).
+
+    Grouping applies when the model has a group axis (twin-higgs: θ₁), it is the
+    innermost (last) grid axis, so that consecutive points of a chunk differ only in it,
+    and no gradient is requested.  The group is gcd(chunk, axis length) points (groups
+    never straddle two values of the outer axes, nor two chunks); below
+    :data:`MIN_GROUP` points grouping is not worth its tables and 0 is returned.
+    """
+    ev = evaluator(model)
+    if ev.group_axis is None or gradient_output is not None or not names or names[-1] != ev.group_axis:
+        return 0
+    g = math.gcd(int(chunk), int(shape[-1]))
+    return g if g >= MIN_GROUP else 0
 
 
 # ----------------------------------------------------------------------------- file helpers
@@ -344,11 +387,15 @@ def _slab_shape(slices: tuple) -> tuple:
 
 @functools.lru_cache(maxsize=8)
 def _compiled(model: str, fixed_json: str, names: tuple, gradient_output: str | None, device_ids: tuple,
-              chunk: int):
+              chunk: int, group: int = 0):
     """One jitted, vmapped point function per (model, fixed values, free names, devices, chunk size).
 
     Cached so that repeated sweeps of the same setup (resume, parts, tests) reuse the
     compiled code; ``assert_max_traces(max_traces=1)`` fails loudly if a chunk retraces.
+    ``group > 1`` (:func:`sweep_group`): the chunk is evaluated as chunk/group groups of
+    consecutive points that differ only in the model's group axis, with
+    :func:`~jaxrelic.workflows.evaluate.grouped_point_function` (twin-higgs: collision
+    tables once per θ₁ group).
     """
     import equinox as eqx
     import jax
@@ -379,6 +426,16 @@ def _compiled(model: str, fixed_json: str, names: tuple, gradient_output: str | 
     by_id = {d.id: d for d in jax.local_devices()}
     mesh = Mesh(np.array([by_id[i] for i in device_ids]), ("points",))
     sharding = NamedSharding(mesh, P("points"))
+    if group > 1:
+        fn_group = grouped_point_function(model, given, free=names)
+
+        def grouped(values):
+            shaped = {k: v.reshape(chunk // group, group) for k, v in values.items()}
+            out = jax.vmap(fn_group)(shaped)
+            return {k: v.reshape(chunk) for k, v in out.items()}
+
+        guarded = eqx.debug.assert_max_traces(grouped, max_traces=1)
+        return jax.jit(guarded), guarded, sharding
     guarded = eqx.debug.assert_max_traces(jax.vmap(fn), max_traces=1)
     return jax.jit(guarded), guarded, sharding
 
@@ -743,9 +800,11 @@ def sweep(model: str, grid, given: Mapping | None = None, out=None, *, chunk_siz
     if chunk_size is None and resume and path.is_file() and not empty:
         chunk_size = _file_chunk_size(path)
     if chunk_size is None:
+        inner = shape[-1] if sweep_group(model, names, shape, shape[-1], gradient_output) else 0
         chunk_size = choose_chunk_size(model, n_points, DEFAULT_MAX_MEMORY if max_memory is None else max_memory,
-                                       ndev, fixed)
+                                       ndev, fixed, backend=devs[0].platform, group_len=inner)
     chunk = -(-int(chunk_size) // ndev) * ndev
+    group = sweep_group(model, names, shape, chunk, gradient_output)
     n_chunks = -(-n_points // chunk)
     attrs = _attrs(model, fixed_json, axes, chunk, gradient_output, pindex, pcount)
     floats, ints = _variables(model, names, gradient_output)
@@ -768,7 +827,8 @@ def sweep(model: str, grid, given: Mapping | None = None, out=None, *, chunk_siz
     mine = [k for k in range(n_chunks) if k % pcount == pindex]
     todo = [k for k in mine if not done[k]]
     values = [a.values() for a in axes]
-    batched, guarded, sharding = _compiled(model, fixed_json, names, gradient_output, tuple(d.id for d in devs), chunk)
+    batched, guarded, sharding = _compiled(model, fixed_json, names, gradient_output, tuple(d.id for d in devs), chunk,
+                                           group)
 
     def n_in(k):
         return min((k + 1) * chunk, n_points) - k * chunk

@@ -53,6 +53,7 @@ from .grid import make_grid as make_grid
 from .collision import (
     CollisionOperators as CollisionOperators,
     CumulativeTable as CumulativeTable,
+    TwinTables as TwinTables,
     c_tilde_CA as c_tilde_CA,
     c_tilde_CA_p0 as c_tilde_CA_p0,
     c_tilde_ID as c_tilde_ID,
@@ -62,4 +63,7 @@ from .collision import (
     collision_operators as collision_operators,
     cumulative_table_CA as cumulative_table_CA,
     cumulative_table_S as cumulative_table_S,
+    coupling_weights as coupling_weights,
+    operators_from_tables as operators_from_tables,
+    twin_tables as twin_tables,
 )

@@ -76,6 +76,10 @@ __all__ = [
     "c_tilde_CA_p0",
     "CollisionOperators",
     "collision_operators",
+    "TwinTables",
+    "twin_tables",
+    "coupling_weights",
+    "operators_from_tables",
 ]
 
 # ----------------------------------------------------------------------------
@@ -237,7 +241,7 @@ def _sqrt_kallen(s, m1, m2):
     return _safe_sqrt((s - (m1 + m2) ** 2) * (s - (m1 - m2) ** 2))
 
 
-def cumulative_table_S(model: TwinHiggs, *, n_knots: int = N_KNOTS) -> CumulativeTable:
+def cumulative_table_S(model: TwinHiggs, *, n_knots: int = N_KNOTS, couplings=None) -> CumulativeTable:
     r"""Table of G_S(s) = ∫_{s_th}^{s} 2λ^{1/2}(s′, m_ν², m_γ²) σ_S(s′) ds′ (§5.4).
 
     Parameters
@@ -246,6 +250,8 @@ def cumulative_table_S(model: TwinHiggs, *, n_knots: int = N_KNOTS) -> Cumulativ
         Parameter point.
     n_knots : int, optional
         Spline knots, uniform in y = ln((s − s_th)/m_ν²) ∈ [ln 1e-10, ln 1e4].
+    couplings : tuple (g_L, g_R), optional
+        Couplings replacing the model's (:func:`~.processes.sigma_S`).
 
     Returns
     -------
@@ -256,13 +262,13 @@ def cumulative_table_S(model: TwinHiggs, *, n_knots: int = N_KNOTS) -> Cumulativ
     m_nu, m_g = model.m_nu, model.m_gamma
 
     def F(s):
-        return 2.0 * _sqrt_kallen(s, m_nu, m_g) * sigma_S(model, s)
+        return 2.0 * _sqrt_kallen(s, m_nu, m_g) * sigma_S(model, s, couplings=couplings)
 
     s_th = (model.m_tau + m_g) ** 2
     return _build_table(F, s_th, m_nu**2, 0.5, n_knots)
 
 
-def cumulative_table_CA(model: TwinHiggs, *, n_knots: int = N_KNOTS) -> CumulativeTable:
+def cumulative_table_CA(model: TwinHiggs, *, n_knots: int = N_KNOTS, couplings=None) -> CumulativeTable:
     r"""Table of G_CA(s) = ∫_{s₀}^{s} 2λ^{1/2}(s′, m_ν², m_τ²) σ_CA(s′) ds′ (§5.6).
 
     Parameters
@@ -271,6 +277,8 @@ def cumulative_table_CA(model: TwinHiggs, *, n_knots: int = N_KNOTS) -> Cumulati
         Parameter point.
     n_knots : int, optional
         Spline knots, uniform in y = ln((s − s₀)/m_ν²) ∈ [ln 1e-10, ln 1e4].
+    couplings : tuple (g_L, g_R), optional
+        Couplings replacing the model's (:func:`~.processes.sigma_CA`).
 
     Returns
     -------
@@ -281,7 +289,7 @@ def cumulative_table_CA(model: TwinHiggs, *, n_knots: int = N_KNOTS) -> Cumulati
     m_nu, m_tau, m_g = model.m_nu, model.m_tau, model.m_gamma
 
     def F(s):
-        return 2.0 * _sqrt_kallen(s, m_nu, m_tau) * sigma_CA(model, s)
+        return 2.0 * _sqrt_kallen(s, m_nu, m_tau) * sigma_CA(model, s, couplings=couplings)
 
     s_pair = (m_nu + m_tau) ** 2
     s0 = jnp.maximum(s_pair, 4.0 * m_g**2)
@@ -745,3 +753,158 @@ def _interpolate_rows(grid: TwinGrid, rows, values, E0) -> Array:
     resid = jnp.log(jnp.maximum(values, tiny)) + E0 * inv_T[rows, None]
     spline = CubicSpline(grid.ln_a[rows], resid)
     return jnp.exp(spline(grid.ln_a) - E0 * inv_T[:, None])
+
+
+# ----------------------------------------------------------------------------
+# θ₁-independent tables (docs/physics/twin_solvers.md, "θ₁ dependence")
+# ----------------------------------------------------------------------------
+#: (g_L, g_R) of the pure vector and pure axial off-diagonal couplings (units of ê).
+VECTOR_COUPLINGS = (1.0, 1.0)
+AXIAL_COUPLINGS = (-1.0, 1.0)
+
+
+def coupling_weights(model: TwinHiggs) -> tuple:
+    r"""(g_V², g_A²) of the model's off-diagonal couplings, g_V = (g_L + g_R)/2, g_A = (g_R − g_L)/2.
+
+    Every θ₁-dependent rate of S, C_A and D is the quadratic form
+    (g_L² + g_R²) X_V + g_L g_R X_F = g_V² X[vector] + g_A² X[axial], with
+    X[vector] = 2X_V + X_F (g_L = g_R = 1) and X[axial] = 2X_V − X_F (g_L = −g_R = −1)
+    both physical, non-negative rates at fixed (m_ν, Δ, r); g_L = −½ sin 2θ₂,
+    g_R = −½ sin 2θ₁, tan θ₂ = tan θ₁/(1 + Δ) (§2.3, §2.5).
+    """
+    g_V = 0.5 * (model.g_L + model.g_R)
+    g_A = 0.5 * (model.g_R - model.g_L)
+    return g_V * g_V, g_A * g_A
+
+
+class TwinTables(eqx.Module):
+    r"""θ₁-independent parts of C̃_S and C̃_CA on the evaluated ln a rows of a grid.
+
+    C̃_X(p, T; θ₁) = g_V²(θ₁) C̃_X[vector](p, T) + g_A²(θ₁) C̃_X[axial](p, T) for X = S,
+    C_A exactly (the collision integrals are linear in σ, σ quadratic in (g_L, g_R);
+    :func:`coupling_weights`).  The four arrays depend on (m_ν, Δ, r, ê) and the grid only,
+    so one :class:`TwinTables` serves every θ₁ (a θ₁ column of Fig. 4 of
+    arXiv:1805.12139); :func:`operators_from_tables` applies the θ₁ prefactors.
+
+    Attributes
+    ----------
+    S_vector, S_axial, CA_vector, CA_axial : Array, shape (n_rows, n_q)
+        C̃ in GeV of the pure vector (g_L = g_R = 1) and pure axial (g_L = −g_R = −1)
+        couplings on the rows ``rows(n_a)``.
+    row_stride : int
+        Static; rows evaluated (every ``row_stride``-th ln a node and the last).
+    """
+
+    S_vector: Array
+    S_axial: Array
+    CA_vector: Array
+    CA_axial: Array
+    row_stride: int = eqx.field(static=True)
+
+    def rows(self, n_a: int):
+        """Indices of the evaluated ln a rows (static NumPy array)."""
+        return _stride_rows(n_a, self.row_stride)
+
+
+def _stride_rows(n_a: int, row_stride: int):
+    """Every ``row_stride``-th ln a row and the last (as :func:`collision_operators`)."""
+    if row_stride == 1:
+        return np.arange(n_a)
+    return np.unique(np.r_[np.arange(0, n_a, row_stride), n_a - 1])
+
+
+def twin_tables(
+    model: TwinHiggs,
+    grid: TwinGrid,
+    *,
+    statistics_gamma: str = "MB",
+    statistics_tau: str = "MB",
+    n_knots: int = N_KNOTS,
+    n_panel: int = N_PANEL,
+    n_tail: int = N_TAIL,
+    n_tail_ca: int | None = None,
+    row_stride: int = 1,
+    batch_size: int = 32,
+) -> TwinTables:
+    r"""θ₁-independent collision tables of a (m_ν, Δ, r) point (§5.4, §5.6).
+
+    Evaluates C̃_S and C̃_CA of :func:`collision_operators` (same quadrature, same
+    settings) for the pure vector and pure axial couplings on the rows of
+    ``row_stride``.  ``model.theta1`` is not used.  Costs two operator evaluations;
+    each further θ₁ then costs only :func:`operators_from_tables`.
+
+    Parameters
+    ----------
+    model : TwinHiggs
+        Parameter point (θ₁ ignored).
+    grid : TwinGrid
+        (ln a, q) grid (independent of θ₁).
+    statistics_gamma, statistics_tau, n_knots, n_panel, n_tail, n_tail_ca, row_stride, batch_size :
+        As in :func:`collision_operators` (static).
+
+    Returns
+    -------
+    TwinTables
+    """
+    row_stride = int(row_stride)
+    if row_stride < 1:
+        raise ValueError(f"twin_tables: row_stride must be >= 1, got {row_stride}")
+    n_tail_ca = n_tail if n_tail_ca is None else int(n_tail_ca)
+    tabs = [(cumulative_table_S(model, n_knots=n_knots, couplings=cp),
+             cumulative_table_CA(model, n_knots=n_knots, couplings=cp))
+            for cp in (VECTOR_COUPLINGS, AXIAL_COUPLINGS)]
+    q = grid.q
+    rows = _stride_rows(grid.n_a, row_stride)
+
+    def row(args):
+        a, T = args
+        p = q / a
+        res = []
+        for tab_s, tab_ca in tabs:
+            res.append(c_tilde_S(model, p, T, table=tab_s, statistics=statistics_gamma,
+                                 n_panel=n_panel, n_tail=n_tail))
+            res.append(c_tilde_CA(model, p, T, table=tab_ca, statistics=statistics_tau, n_tail=n_tail_ca))
+        return tuple(res)
+
+    S_v, CA_v, S_a, CA_a = jax.lax.map(row, (grid.a[rows], grid.T[rows]), batch_size=batch_size)
+    return TwinTables(S_vector=S_v, S_axial=S_a, CA_vector=CA_v, CA_axial=CA_a, row_stride=row_stride)
+
+
+def operators_from_tables(
+    tables: TwinTables, model: TwinHiggs, grid: TwinGrid, *, statistics_gamma: str = "MB"
+) -> CollisionOperators:
+    r"""C̃_S, C̃_ID, C̃_CA of ``model`` (any θ₁) from its θ₁-independent ``tables``.
+
+    C̃ = g_V² C̃[vector] + g_A² C̃[axial] on the tabulated rows (exact), then the same
+    row interpolation as :func:`collision_operators`; C̃_ID is evaluated in closed
+    form (§5.5).  Equal to :func:`collision_operators` with the same settings up to the
+    ln G spline interpolation (one spline of ln G per coupling structure instead of
+    one of ln G(θ₁)): ≲ 1e-9 relative on C̃ (tests/twin_higgs/test_theta_tables.py).
+
+    Parameters
+    ----------
+    tables : TwinTables
+        From :func:`twin_tables` at the same (m_ν, Δ, r, ê) and grid.
+    model : TwinHiggs
+        Parameter point (θ₁ used).
+    grid : TwinGrid
+        Grid of ``tables``.
+    statistics_gamma : {"MB", "BE"}
+        Bath-photon occupation of C̃_ID.
+
+    Returns
+    -------
+    CollisionOperators
+        Arrays of shape (n_a, n_q) in GeV.
+    """
+    wv, wa = coupling_weights(model)
+    S = wv * tables.S_vector + wa * tables.S_axial
+    CA = wv * tables.CA_vector + wa * tables.CA_axial
+    ID = c_tilde_ID(model, grid.p(), grid.T[:, None], statistics=statistics_gamma)
+    if tables.row_stride > 1:
+        rows = tables.rows(grid.n_a)
+        m, M = model.m_nu, model.m_gamma
+        E0 = ((model.m_tau + M) ** 2 - m * m - M * M) / (2.0 * m)
+        S = _interpolate_rows(grid, rows, S, E0)
+        CA = _interpolate_rows(grid, rows, CA, model.m_tau)
+    return CollisionOperators(S=S, ID=ID, CA=CA)

@@ -134,10 +134,14 @@ def _vf_tables(model: TwinHiggs):
     return v, f
 
 
-def _coeffs_CA(model: TwinHiggs) -> dict:
-    """c_key = ê⁴[(g_L²+g_R²) V_key + g_L g_R F_key] (§3.4)."""
+def _coeffs_CA(model: TwinHiggs, couplings=None) -> dict:
+    """c_key = ê⁴[(g_L²+g_R²) V_key + g_L g_R F_key] (§3.4).
+
+    ``couplings = (g_L, g_R)`` replaces the model's mixing couplings (units of ê);
+    used to tabulate the θ₁-independent vector/axial parts (collision.py, TwinTables).
+    """
     v, f = _vf_tables(model)
-    gl, gr = model.g_L, model.g_R
+    gl, gr = (model.g_L, model.g_R) if couplings is None else couplings
     e4 = model.e_hat**4
     return {k: e4 * ((gl * gl + gr * gr) * v[k] + gl * gr * f[k]) for k in v}
 
@@ -435,7 +439,7 @@ def sigma_CS(model: TwinHiggs, s) -> Array:
     )
 
 
-def sigma_CA(model: TwinHiggs, s) -> Array:
+def sigma_CA(model: TwinHiggs, s, *, couplings=None) -> Array:
     r"""Cross section of C_A, :math:`\hat\tau\bar{\hat\nu}\to\hat\gamma\hat\gamma` (§3.4, §3.7).
 
     Parameters
@@ -444,6 +448,9 @@ def sigma_CA(model: TwinHiggs, s) -> Array:
         Parameter point.
     s : array_like
         Mandelstam s in GeV².
+    couplings : tuple (g_L, g_R), optional
+        Off-diagonal couplings in units of ê replacing ``model.g_L, model.g_R``
+        (σ_CA is the quadratic form (g_L²+g_R²)σ_V + g_L g_R σ_F in them, §3.4).
 
     Returns
     -------
@@ -453,7 +460,7 @@ def sigma_CA(model: TwinHiggs, s) -> Array:
         s <= (m_τ + m_ν)².
     """
     return _sigma_annihilation(
-        _coeffs_CA(model), s, model.m_tau, model.m_nu, model.m_tau, model.m_gamma
+        _coeffs_CA(model, couplings), s, model.m_tau, model.m_nu, model.m_tau, model.m_gamma
     )
 
 
@@ -478,7 +485,7 @@ def sigma_A(model: TwinHiggs, s) -> Array:
     )
 
 
-def sigma_S(model: TwinHiggs, s) -> Array:
+def sigma_S(model: TwinHiggs, s, *, couplings=None) -> Array:
     r"""Coscattering cross section, :math:`\hat\nu\hat\gamma\to\hat\tau\hat\gamma` (§3.5, §3.7).
 
     σ_S = Θ(s - s_th) B_u (-Σ c_key I_key) / [6 · 16π λ(s, m_ν², m_γ²)],
@@ -490,6 +497,9 @@ def sigma_S(model: TwinHiggs, s) -> Array:
         Parameter point.
     s : array_like
         Mandelstam s in GeV².
+    couplings : tuple (g_L, g_R), optional
+        Off-diagonal couplings in units of ê replacing ``model.g_L, model.g_R``
+        (σ_S is the quadratic form (g_L²+g_R²)σ_V + g_L g_R σ_F in them, §3.5).
 
     Returns
     -------
@@ -524,7 +534,7 @@ def sigma_S(model: TwinHiggs, s) -> Array:
             return big_s**ka * mom[ka]
         return big_s**ka * mom[kb] + big_s**kb * mom[ka]
 
-    coeffs = _coeffs_CA(model)
+    coeffs = _coeffs_CA(model, couplings)
     total = -sum(coeffs[k] * key_integral(k) for k in coeffs)
     # B_u / λ_in = λ_out^{1/2} / (2 s λ_in^{1/2})
     sigma = (sqrt_lam_out / (2.0 * s_ok * sqrt_lam_in)) * total / (6.0 * 16.0 * jnp.pi)
