@@ -340,6 +340,7 @@ def _sigma_v_quad(T):
 _sigma_v_00 = eqx.filter_jit(lambda model, T: model.sigma_v_00(T))
 
 
+@pytest.mark.slow  # 49 s; hints are tested on the thermal average in tests/test_thermal_resonance.py
 def test_resonance_hint_on_user_model(background):
     """WIMP(sigma=σ, resonances=((M, Γ),)) passes the pole to thermal_average: ⟨σv⟩ at x = 20
     equals scipy quad (break point at the pole) and the relic density changes ×3.8."""

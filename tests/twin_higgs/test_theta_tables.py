@@ -134,6 +134,7 @@ def test_factored_path_matches_direct_evaluation():
         assert th.PHASES[got_phase] in ("coscattering", "S/C_S mixed", "coannihilation", "decay-open")
 
 
+@pytest.mark.slow  # 27 s
 def test_theta_scan_column_and_domain_edges():
     """relic_twin_theta_scan: one set of tables for a θ₁ column (Δ = 0.1, r = 0.5).
 
@@ -156,6 +157,7 @@ def test_theta_scan_column_and_domain_edges():
         th.relic_twin_theta_scan(TwinHiggs(1.0, 0.1, 0.5, 0.01), [[1e-3]])
 
 
+@pytest.mark.slow  # 52 s
 def test_theta1_gradient_through_tables():
     """d ln Ω/d ln θ₁ through the tables (reverse mode) = central differences (relative step
     1e-3) to 1e-4 at the coscattering benchmark (Δ = 0.1, r = 0.5, θ₁ = 4.378e-4; small grid
