@@ -77,10 +77,8 @@ SEED_STEPS = 6.0
 #: Largest exponent taken in the rate terms (e^{700} ~ 1e304).
 _EXP_MAX = 700.0
 
-#: Default grid: steps up to x = 10³ (or the first 70 % of ln x), after it, and in the
-#: geometric start section used for zero initial yields.
+#: Default grid: steps up to x = 10³ (at least 50 %, at most 90 % of ln x) and after it.
 N_STEPS = (320, 64)
-N_START = 0
 #: Status NOT_CONVERGED where the embedded error estimate of ln Y_tot exceeds this.
 ERROR_FLAG = 1e-3
 #: Equilibrium start: the automatic x_start is the largest x ≤ 1 with R = Γ/(xH) ≥ R_EQ_START
@@ -362,24 +360,16 @@ def _auto_start(model, background):
     return t_start, equilibrium_rate(model, background, t_start)
 
 
-def make_grid(t0, t1, n_steps=N_STEPS, n_start: int = 0):
-    """Fixed integration grid in t = ln x (smooth in t0, t1).
-
-    ``n_steps[0]`` equal steps up to t_b = t0 + (t1 − t0)·clip((ln 10³ − t0)/(t1 − t0), 0.5, 0.9),
-    ``n_steps[1]`` after it; with ``n_start`` > 0 the first regular step is replaced by a
-    geometric section t0 + h₁·(q^k − 1)/(q^{n_start} − 1)-like spacing from h₁·1e-7 on
-    (resolves the ln(t − t0) growth of a yield that starts at zero).
-    """
+def make_grid(t0, t1, n_steps=N_STEPS):
+    """Fixed integration grid in t = ln x (smooth in t0, t1): ``n_steps[0]`` equal steps up to
+    t_b = t0 + (t1 − t0)·clip((ln 10³ − t0)/(t1 − t0), 0.5, 0.9), ``n_steps[1]`` after it.
+    (A yield that starts at zero is seeded by quadrature instead: ``seed`` of solve_network.)"""
     n1, n2 = n_steps
     span = t1 - t0
     frac = jnp.clip((jnp.log(1000.0) - t0) / span, 0.5, 0.9)
     tb = t0 + frac * span
-    h1 = (tb - t0) / n1
     first = t0 + jnp.linspace(0.0, 1.0, n1 + 1) * (tb - t0)
     second = tb + jnp.linspace(0.0, 1.0, n2 + 1)[1:] * (t1 - tb)
-    if n_start:
-        geo = h1 * jnp.asarray(np.geomspace(1e-7, 1.0, n_start + 1)[:-1])
-        first = jnp.concatenate([first[:1], t0 + geo, first[1:]])
     return jnp.concatenate([first, second])
 
 
@@ -428,7 +418,6 @@ def solve_network(
     Y_start=None,
     inverse: bool = True,
     n_steps=N_STEPS,
-    n_start: int | None = None,
     seed: bool | None = None,
     tail: bool = True,
     adjoint: str = "either",
@@ -457,7 +446,7 @@ def solve_network(
         (0 allowed; NaN entries start in equilibrium).
     inverse
         False keeps only the production part of the bath terms (no back-reaction).
-    n_steps, n_start
+    n_steps
         Grid (:func:`make_grid`).
     seed
         Integrate the first ``SEED_STEPS`` grid steps after the start by quadrature of the
@@ -485,8 +474,6 @@ def solve_network(
         if Y_start is None:
             R_start = equilibrium_rate(model, background, t0)
     t1 = jnp.log(jnp.asarray(x_end, dtype=jnp.float64))
-    if n_start is None:
-        n_start = N_START
     if seed is None:
         seed = Y_start is not None and not isinstance(Y_start, jax.core.Tracer) and bool(np.any(np.asarray(Y_start) == 0.0))
     if Y_start is not None and not isinstance(Y_start, jax.core.Tracer):
@@ -496,10 +483,10 @@ def solve_network(
         if ys_np.size not in (1, n):
             raise ValueError(f"Y_start must have {n} entries (one per species), got {ys_np.size}")
     if seed and Y_start is not None:
-        t_seed = t0 + SEED_STEPS * (make_grid(t0, t1, tuple(n_steps), 0)[1] - t0)
+        t_seed = t0 + SEED_STEPS * (make_grid(t0, t1, tuple(n_steps))[1] - t0)
     else:
         t_seed = t0
-    ts = make_grid(t_seed, t1, tuple(n_steps), n_start)
+    ts = make_grid(t_seed, t1, tuple(n_steps))
 
     fr0 = _frame(model, background, m_ref, t_seed)
     if Y_start is None:

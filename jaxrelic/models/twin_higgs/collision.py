@@ -720,7 +720,7 @@ def collision_operators(
     tab_ca = cumulative_table_CA(model, n_knots=n_knots)
     q = grid.q
     n_a = grid.n_a
-    rows = np.unique(np.r_[np.arange(0, n_a, row_stride), n_a - 1]) if row_stride > 1 else None
+    rows = _stride_rows(n_a, row_stride) if row_stride > 1 else None
     a_r, T_r = (grid.a, grid.T) if rows is None else (grid.a[rows], grid.T[rows])
 
     def row(args):
