@@ -104,3 +104,20 @@ def test_statistics_rejected():
     with pytest.raises(ValueError, match="statistics"):
         WIMP(statistics="XY")
     assert main(["relic", "wimp", "--set", "statistics=XY"]) == 2
+
+
+def test_unresolved_user_resonance_is_flagged():
+    """A user σ(s) with a narrow pole (Γ/M = 3.3e-5) not passed in ``resonances`` is missed by
+    the default rule (⟨σv⟩ ×228 too small at x = 20): the model's domain status is
+    not_converged; with the hint it is success.  A smooth σ(s) is success."""
+    M_H, GAMMA_H, M_DM = 125.0, 4.1e-3, 60.0
+
+    def sigma(s):
+        beta = jnp.sqrt(jnp.maximum(1.0 - 4.0 * M_DM**2 / s, 1e-300))
+        return 5e-11 * M_H**2 / ((s - M_H**2) ** 2 + M_H**2 * GAMMA_H**2) / beta
+
+    status = jax.jit(lambda w: w.domain_status())
+    assert int(status(WIMP(mass=M_DM, sigma=sigma))) == st.NOT_CONVERGED
+    assert int(status(WIMP(mass=M_DM, sigma=sigma, resonances=((M_H, GAMMA_H),)))) == st.SUCCESS
+    smooth = WIMP(mass=100.0, sigma=lambda s: 1e-9 * jnp.sqrt(jnp.maximum(1.0 - 4e4 / s, 0.0)))
+    assert int(status(smooth)) == st.SUCCESS

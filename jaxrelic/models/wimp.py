@@ -59,7 +59,7 @@ from ..numerics import status as st
 from ..numerics.special import k1e, k2e
 from ..solvers.network import AbstractNetworkModel, NetworkRates
 from ..stats.equilibrium import log_n_eq, log_n_eq_quantum
-from ..stats.thermal_average import thermal_average
+from ..stats.thermal_average import thermal_average, thermal_average_checked
 
 __all__ = ["WIMP", "WIMP_PARAMETERS", "NOTHING_ANNIHILATES"]
 
@@ -75,6 +75,9 @@ WIMP_PARAMETERS = {
     "statistics": ("choice", "MB", ("MB", "FD", "BE"),
                    "equilibrium statistics of χ: MB, or FD/BE for a hot (relativistic) relic"),
 }
+
+#: x = m/T at which a user σ(s) must pass :func:`thermal_average_checked` (freeze-out region).
+_X_CERTIFY = (2.0, 5.0, 10.0, 20.0, 30.0, 50.0)
 
 #: One-line error for sigma_v = b = 0 without σ(s) or coannihilation (WIMP, CLI, fit).
 NOTHING_ANNIHILATES = ("sigma_v=0 and b=0: nothing annihilates (allowed: sigma_v > 0 or b > 0, each in [0, 1e-18] "
@@ -242,14 +245,23 @@ class WIMP(AbstractNetworkModel):
                 raise ValueError(NOTHING_ANNIHILATES)
 
     def domain_status(self):
-        """OUT_OF_RANGE where a (traced) parameter is outside WIMP_PARAMETERS' range."""
+        """OUT_OF_RANGE where a (traced) parameter is outside WIMP_PARAMETERS' range;
+        NOT_CONVERGED where a user σ(s) has a feature (a narrow pole not passed in
+        ``resonances``) that the thermal average cannot resolve at x = 2 … 50
+        (:func:`~jaxrelic.stats.thermal_average_checked`), so ⟨σv⟩ may be badly wrong."""
         rng = lambda name: WIMP_PARAMETERS[name][2]  # noqa: E731
         ok = (_in_range(self.mass, *rng("mass")) & _in_range(self.sigma_v, *rng("sigma_v"))
               & _in_range(self.b, *rng("b")) & _in_range(self.g, *rng("g"))
               & _in_range(self.conversion_sigma_v, 0.0, 1e-10))
         if self.partner_delta.shape[0]:
             ok = ok & _in_range(self.partner_delta, 0.0, math.inf)
-        return jnp.where(ok, st.SUCCESS, st.OUT_OF_RANGE).astype(jnp.int32)
+        certified = jnp.asarray(True)
+        if self.sigma is not None:
+            T = self.mass / jnp.asarray(_X_CERTIFY)
+            _, good = thermal_average_checked(self.sigma, self.mass, self.mass, T, resonances=self.resonances,
+                                              thresholds=self.thresholds)
+            certified = jnp.all(good)
+        return jnp.where(ok, jnp.where(certified, st.SUCCESS, st.NOT_CONVERGED), st.OUT_OF_RANGE).astype(jnp.int32)
 
     @property
     def masses(self):

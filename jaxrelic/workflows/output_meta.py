@@ -147,7 +147,8 @@ STATUS_REASONS = {
     "max_steps_reached": "the ODE solver reached its step limit before the end of the integration",
     "solver_failed": "the ODE solver stopped (step size collapsed or the implicit stage did not converge)",
     "nonfinite_result": "the result is NaN or infinite",
-    "not_converged": "the solve is not converged: its error estimate, a fixed point or a root exceeds its tolerance",
+    "not_converged": "the solve is not converged: its error estimate, a fixed point or a root exceeds its tolerance, "
+                     "or a thermal average of a user cross section is not certified (pass its resonances)",
     "out_of_range": "a parameter lies outside the domain in which the model is valid",
     "out_of_domain": "the point is outside the validity domain of the method (e.g. a cancellation that leaves "
                      "no significant digits)",
