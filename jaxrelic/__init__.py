@@ -10,7 +10,7 @@ from ._cache import enable_compilation_cache as enable_compilation_cache
 from ._x64 import check_x64 as check_x64
 from .models.wimp import WIMP as WIMP
 from .numerics import status as status
-from .solvers.network import solve_network as solve_network
+from .engines.network import solve_network as solve_network
 from .thermo.background import Background as Background
 from .thermo.dof import GStar as GStar
 

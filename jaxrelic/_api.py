@@ -5,7 +5,7 @@ from __future__ import annotations
 import equinox as eqx
 
 from ._x64 import check_x64
-from .solvers.network import AbstractNetworkModel, RelicResult, solve_network
+from .engines.network import AbstractNetworkModel, RelicResult, solve_network
 from .thermo.background import Background
 
 __all__ = ["relic_density"]
@@ -16,7 +16,7 @@ _solve_jit = eqx.filter_jit(solve_network)
 def relic_density(model: AbstractNetworkModel, background: Background | None = None, **options) -> RelicResult:
     """Relic abundance of a number-density network model (jitted).
 
-    Thin jitted wrapper of :func:`jaxrelic.solvers.solve_network`; keyword
+    Thin jitted wrapper of :func:`jaxrelic.engines.solve_network`; keyword
     ``options`` (``x_start``, ``x_end``, ``n_save``, ``rtol``, ``atol``,
     ``max_steps``, ``adjoint``, ``tail``) are passed through.  Inside your own
     ``jax.jit`` / ``jax.vmap`` / ``jax.grad`` call :func:`solve_network` directly.

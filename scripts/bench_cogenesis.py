@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Benchmark of the freeze-in cogenesis solver (jaxrelic/solvers/cogenesis.py).
+"""Benchmark of the freeze-in cogenesis solver (jaxrelic/models/cogenesis/solver.py).
 
 Not a test: run by hand, e.g.
 
@@ -47,7 +47,7 @@ import jax.numpy as jnp  # noqa: E402
 
 import jaxrelic  # noqa: E402,F401  (x64)
 from jaxrelic.models.cogenesis import Cogenesis, rate_constants  # noqa: E402
-from jaxrelic.solvers.cogenesis import C_SPHALERON, solve_cogenesis  # noqa: E402
+from jaxrelic.models.cogenesis.solver import C_SPHALERON, solve_cogenesis  # noqa: E402
 
 LAM2 = 0.3 * np.exp(3j * np.pi / 4)
 P_B = np.array([0.015, 0.0, 0.0, 0.025, 0.03, 0.0, LAM2.real, LAM2.imag])  # Re/Im of y1, y2, λ1, λ2

@@ -106,7 +106,7 @@ SCIPY_METHODS = (("solve_ivp Radau", "solve_ivp", "Radau"), ("solve_ivp BDF", "s
 class ScipyReference:
     """Single-species WIMP network of jaxrelic re-implemented in NumPy/SciPy.
 
-    Same equation as ``jaxrelic.solvers.network._rhs`` for N = 1 (s-wave, no partners):
+    Same equation as ``jaxrelic.engines.network._rhs`` for N = 1 (s-wave, no partners):
 
         dy/dt = (1 + δ) dY/(Y + Y_floor),   dY = -A_lim (Y² - Y_eq²),   t = ln x,
         A = s ⟨σv⟩/H   (no stiffness limiter, like jaxrelic's engine since 2026-12-07),
@@ -231,7 +231,7 @@ class ScipyReference:
         Y_end = max(math.exp(y_end[0]) - Y_FLOOR, 0.0)
         corr = 0.0
         if tail:
-            # identical to jaxrelic.solvers.network._tail_correction (limiter off)
+            # identical to jaxrelic.engines.network._tail_correction (limiter off)
             def B(t):
                 return -math.exp(y_end[0]) * self.rhs_scalar(t, y_end[0], m, sv, g, math.inf) / Y_end**2
 

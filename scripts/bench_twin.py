@@ -71,7 +71,7 @@ from jaxrelic.models.twin_higgs.collision import (  # noqa: E402
     collision_operators,
 )
 from jaxrelic.models.twin_higgs.grid import make_grid  # noqa: E402
-from jaxrelic.solvers.twin_higgs import relic_twin  # noqa: E402
+from jaxrelic.models.twin_higgs.solver import relic_twin  # noqa: E402
 from jaxrelic.thermo import Background  # noqa: E402
 from twin_numpy_port import NumpyTwinPort  # noqa: E402  (scripts/twin_numpy_port.py)
 

@@ -176,7 +176,7 @@ def main(argv=None) -> int:
 
     import jaxrelic  # noqa: F401  (float64)
     from jaxrelic.models.leptogenesis import VanillaLeptogenesis, eta_per_n_bl
-    from jaxrelic.solvers.leptogenesis import leptogenesis, solve_leptogenesis
+    from jaxrelic.models.leptogenesis.solver import leptogenesis, solve_leptogenesis
 
     card, source = find_card(args.card)
     print(f"ULYSSES {ulysses.__version__}, model 1BE1F; card: {source}")

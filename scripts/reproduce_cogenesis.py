@@ -8,7 +8,7 @@ Not a test: run by hand, e.g.
 
 Model: arXiv:2505.22710 (talk: M. Shamma, Dark Interactions 2024); equations of
 ``freezein_cogenesis.md`` with the corrections of ``docs/physics/cogenesis_derivation.md``;
-solver ``jaxrelic/solvers/cogenesis.py`` (see ``docs/physics/cogenesis_solver.md``).
+solver ``jaxrelic/models/cogenesis/solver.py`` (see ``docs/physics/cogenesis_solver.md``).
 
 It writes into ``--out``
 
@@ -44,7 +44,7 @@ from matplotlib.figure import Figure
 import jaxrelic  # noqa: F401  (x64)
 from jaxrelic import constants as c
 from jaxrelic.models.cogenesis import Cogenesis, HIGGS_VEV
-from jaxrelic.solvers.cogenesis import solve_cogenesis
+from jaxrelic.models.cogenesis.solver import solve_cogenesis
 
 M_NU_MAX = 0.05e-9  # GeV
 XI_MAX = 0.6

@@ -10,7 +10,7 @@ Not a test: run by hand, e.g.
 
 Model, conventions, benchmark points and target numbers: the project's physics reference
 ``twin_coscattering.md`` §6.2 (figure content) and §6.3(e) (our analogues of the paper's unknown
-benchmarks, with their Ω contributions).  Solver :func:`jaxrelic.solvers.twin_higgs.relic_twin`
+benchmarks, with their Ω contributions).  Solver :func:`jaxrelic.models.twin_higgs.solver.relic_twin`
 (method ``eq38``: Eq. (38) with all contributions, R from Eq. (27)), x_end = 400 as in §6.3.
 
 Plotted quantity (``fig3_twin_spectra.png``): the differential relic density per logarithmic
@@ -53,7 +53,7 @@ import jaxrelic  # noqa: F401  (x64)
 from jaxrelic.constants import OMEGA_H2_PER_MY
 from jaxrelic.models.twin_higgs import G_NU, G_TAU, TwinHiggs, collision_operators, make_grid
 from jaxrelic.numerics.status import status_name
-from jaxrelic.solvers.twin_higgs import PHASES, relic_twin, solve_coannihilation, solve_momentum
+from jaxrelic.models.twin_higgs.solver import PHASES, relic_twin, solve_coannihilation, solve_momentum
 from jaxrelic.stats import log_n_eq
 from jaxrelic.thermo import Background
 

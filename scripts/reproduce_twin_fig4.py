@@ -10,7 +10,7 @@ Not a test: run by hand, e.g.
 
 Model and conventions: the project's physics reference ``twin_coscattering.md`` (§6.2 for the
 figure, §6.3(b), (c), (f) for the numbers checked here); solver
-:func:`jaxrelic.solvers.twin_higgs.relic_twin` through the pure point function
+:func:`jaxrelic.models.twin_higgs.solver.relic_twin` through the pure point function
 ``point_function("twin-higgs", free=("delta", "r", "theta1"))`` (method ``eq38``, the paper's
 method: Eq. (38) with all contributions, R from Eq. (27)).  Both panels share one compiled,
 vmapped function; points are evaluated in chunks of ``--chunk`` (the last chunk is padded).
@@ -49,7 +49,7 @@ from matplotlib.ticker import NullFormatter
 
 import jaxrelic  # noqa: F401  (x64)
 from jaxrelic.numerics.status import status_name
-from jaxrelic.solvers.twin_higgs import PHASES
+from jaxrelic.models.twin_higgs.solver import PHASES
 from jaxrelic.workflows.evaluate import point_function
 
 OMEGA_OBS = 0.12

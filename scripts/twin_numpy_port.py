@@ -42,7 +42,7 @@ from jaxrelic.models.twin_higgs import TwinHiggs
 from jaxrelic.models.twin_higgs import collision as col
 from jaxrelic.models.twin_higgs.processes import sigma_A, sigma_CA, sigma_CS, sigma_S
 from jaxrelic.models.twin_higgs.widths import width_D
-from jaxrelic.solvers.twin_higgs import LN_SIGMA_V_FLOOR
+from jaxrelic.models.twin_higgs.solver import LN_SIGMA_V_FLOOR
 
 __all__ = ["NumpyTwinPort"]
 
@@ -408,7 +408,7 @@ def _selftest():  # pragma: no cover - manual check
     import time
 
     import jaxrelic  # noqa: F401
-    from jaxrelic.solvers.twin_higgs import relic_twin
+    from jaxrelic.models.twin_higgs.solver import relic_twin
     from jaxrelic.thermo import Background
 
     port = NumpyTwinPort(Background.standard_model())

@@ -1,6 +1,6 @@
 """Independent high-precision NumPy/SciPy reference for the number-density Boltzmann network.
 
-This module is a *yardstick* for ``jaxrelic.solvers.network``: it implements the
+This module is a *yardstick* for ``jaxrelic.engines.network``: it implements the
 same physics from scratch (it never imports the JAX network solver or the model
 classes built on it) and integrates it with SciPy's implicit Radau IIA method
 (order 5) and an analytic Jacobian, in variables chosen so that the result is
@@ -78,7 +78,7 @@ Zero initial yields (``Y_start`` entries = 0; a log variable cannot be −∞) a
 by the yield the species acquires in δτ = 1e-12 at its initial production rate, clipped
 to [1e-40, 1e-3] Y_i^eq(x_start): equivalent to starting δτ earlier (a 1e-12 effect).
 
-Public functions: :func:`reference_omega` (the WIMP model of jaxrelic/models/wimp.py),
+Public functions: :func:`reference_omega` (the WIMP model of jaxrelic/models/wimp/model.py),
 :func:`reference_network` (generic rates), :func:`reference_freeze_in_decay`
 (freeze-in from B → χ + SM decays), :class:`NumpyBackground`.
 Run ``python tests/network_reference.py`` for the self-check table.

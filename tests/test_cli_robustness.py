@@ -16,7 +16,7 @@ import pytest
 import xarray as xr
 
 from jaxrelic.numerics import status as st
-from jaxrelic.solvers.twin_higgs import PHASES
+from jaxrelic.models.twin_higgs.solver import PHASES
 from jaxrelic.workflows import sweep as sw
 from jaxrelic.workflows.cli import main
 from jaxrelic.workflows.cli_common import UserError, dumps_json, parse_bytes

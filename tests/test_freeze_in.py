@@ -1,4 +1,4 @@
-"""Freeze-in from decays and from UV scattering (jaxrelic/models/freeze_in.py, docs/physics/freeze_in.md).
+"""Freeze-in from decays and from UV scattering (jaxrelic/models/freeze_in/model.py, docs/physics/freeze_in.md).
 
 The network solves are compiled once per model class: every point of a test family goes
 through one ``jax.vmap`` (statistics and operator dimension are array fields, not static),
@@ -20,7 +20,7 @@ import jaxrelic  # noqa: F401  (float64)
 from jaxrelic.models import freeze_in as fi
 from jaxrelic.numerics.quadrature import integrate_interval
 from jaxrelic.numerics.special import k1e
-from jaxrelic.solvers.network import AbstractNetworkModel
+from jaxrelic.engines.network import AbstractNetworkModel
 from jaxrelic.workflows.cli import main
 
 G = 106.75

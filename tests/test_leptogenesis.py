@@ -37,7 +37,7 @@ from jaxrelic.models.leptogenesis import (
     washout,
 )
 from jaxrelic.numerics.special import k1e, k2e
-from jaxrelic.solvers.leptogenesis import LeptogenesisResult, leptogenesis, solve_leptogenesis
+from jaxrelic.models.leptogenesis.solver import LeptogenesisResult, leptogenesis, solve_leptogenesis
 
 BATCH = 8
 

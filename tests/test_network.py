@@ -1,4 +1,4 @@
-"""Number-density Boltzmann network: WIMP relic abundance (jaxrelic.solvers.network, jaxrelic.models.wimp).
+"""Number-density Boltzmann network: WIMP relic abundance (jaxrelic.engines.network, jaxrelic.models.wimp).
 
 References
 ----------
@@ -27,8 +27,8 @@ import pytest
 import jaxrelic
 from jaxrelic import GStar, WIMP, relic_density, solve_network
 from jaxrelic.numerics import status as st
-from jaxrelic.solvers import GriestSeckel, kolb_turner
-from jaxrelic.solvers.network import _frame, _pack, _rates_per_particle
+from jaxrelic.engines import GriestSeckel, kolb_turner
+from jaxrelic.engines.network import _frame, _pack, _rates_per_particle
 
 BATCH = 8
 CAPS = (1e6, 1e4)  # legacy rate caps: accepted and ignored by the uncapped engine
@@ -174,7 +174,7 @@ def test_status_success_and_float64(background):
         assert leaf.dtype == jnp.float64, leaf.dtype
     assert r.status.dtype == jnp.int32
     n = r.x.shape[0]  # the fixed integration grid
-    assert n == sum(jaxrelic.solvers.network.N_STEPS) + 1 and r.Y.shape == (n, 1) and r.Y_eq.shape == (n, 1)
+    assert n == sum(jaxrelic.engines.network.N_STEPS) + 1 and r.Y.shape == (n, 1) and r.Y_eq.shape == (n, 1)
     # the final yield is frozen far below equilibrium and Ω h² ≈ 0.115 at the canonical 2.2e-26
     assert float(r.Y[-1, 0]) > 1e10 * float(r.Y_eq[-1, 0])
     assert 0.10 < float(r.omega_h2) < 0.13

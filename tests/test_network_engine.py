@@ -82,7 +82,7 @@ def test_grid_convergence_reported(background):
     r1 = _solve(model, background)
     r2 = eqx.filter_jit(lambda m, bg: solve_network(m, bg, n_steps=(640, 128)))(model, background)
     assert abs(float(r1.omega_h2) / float(r2.omega_h2) - 1.0) < 1e-5
-    assert float(r1.error_estimate) < jaxrelic.solvers.network.ERROR_FLAG
+    assert float(r1.error_estimate) < jaxrelic.engines.network.ERROR_FLAG
 
 
 def _omega(p, bg):

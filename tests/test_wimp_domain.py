@@ -2,7 +2,7 @@
 
 Issue 10: a hot relic (m = 10 MeV, ⟨σv⟩ = 1e-35 cm³/s) started in equilibrium at x = 1 was
 4.35× off (95 682 against 21 986).  The engine now starts where the number-changing rate is
-fast (R = Γ/(xH) ≥ 100, :func:`jaxrelic.solvers.network.equilibrium_rate`) and flags a start
+fast (R = Γ/(xH) ≥ 100, :func:`jaxrelic.engines.network.equilibrium_rate`) and flags a start
 with R < 10 as ``late_start``.
 """
 
@@ -18,7 +18,7 @@ from jaxrelic import WIMP, solve_network
 from jaxrelic.constants import OMEGA_H2_PER_MY, ZETA3
 from jaxrelic.models.freeze_in import constant_gstar_background
 from jaxrelic.numerics import status as st
-from jaxrelic.solvers import network as nw
+from jaxrelic.engines import network as nw
 from jaxrelic.workflows.cli import main
 
 G_STAR = 106.75

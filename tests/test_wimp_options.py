@@ -27,8 +27,8 @@ from scipy import integrate, special
 from jaxrelic import WIMP, relic_density, solve_network
 from jaxrelic.models.wimp import WIMP_PARAMETERS
 from jaxrelic.numerics import status as st
-from jaxrelic.solvers import GriestSeckel, kolb_turner
-from jaxrelic.solvers.network import AbstractNetworkModel
+from jaxrelic.engines import GriestSeckel, kolb_turner
+from jaxrelic.engines.network import AbstractNetworkModel
 from jaxrelic.stats.equilibrium import n_eq
 from jaxrelic.workflows.cli import main
 from jaxrelic.workflows.fit import fit, solve_for

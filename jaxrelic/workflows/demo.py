@@ -43,7 +43,7 @@ from .cli_common import dumps_json
 from .io import atomic_write_text
 from ..models.wimp import WIMP
 from ..numerics.status import status_name
-from ..solvers.network import solve_network
+from ..engines.network import solve_network
 from ..thermo.background import Background
 from .plots import plot_relic_curve, plot_yield
 
@@ -123,7 +123,7 @@ def _wimp_benchmark(bg):
 
 def _twin_phases(quick: bool):
     from ..models.twin_higgs.model import TwinHiggs
-    from ..solvers.twin_higgs import PHASES, relic_twin
+    from ..models.twin_higgs.solver import PHASES, relic_twin
 
     n_q, n_a = (100, 200) if quick else (128, 600)
     d, r, th = (jnp.array([p[k] for p in TWIN_POINTS]) for k in (1, 2, 3))
@@ -161,7 +161,7 @@ def _plot_twin_phases(res, rows, path):
 
 def _cogenesis_benchmark(quick: bool):
     from ..models.cogenesis import Cogenesis
-    from ..solvers.cogenesis import cogenesis
+    from ..models.cogenesis.solver import cogenesis
 
     b = COGENESIS_BENCHMARK
 
@@ -177,7 +177,7 @@ def _cogenesis_benchmark(quick: bool):
 def run_demo(out_dir="jaxrelic_demo", quick: bool = False) -> dict:
     """Run the demo and write its files into ``out_dir``; returns the summary dict."""
     from ..models.leptogenesis import VanillaLeptogenesis
-    from ..solvers.leptogenesis import leptogenesis
+    from ..models.leptogenesis.solver import leptogenesis
     from .fit import fit
     from .plots_cogenesis import latex_sci, plot_cogenesis
 

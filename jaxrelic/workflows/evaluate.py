@@ -81,7 +81,7 @@ def _f64(v):
 
 def _wimp_build(fixed: dict, adjoint: str):
     from ..models.wimp import WIMP
-    from ..solvers.network import solve_network
+    from ..engines.network import solve_network
     from ..thermo.background import Background
 
     background = Background.standard_model()
@@ -149,7 +149,7 @@ def _twin_outputs(r) -> dict:
 def _twin_build(fixed: dict, adjoint: str):
     from ..models.twin_higgs.grid import make_grid
     from ..models.twin_higgs.model import TwinHiggs
-    from ..solvers.twin_higgs import _relic_on_grid
+    from ..models.twin_higgs.solver import _relic_on_grid
 
     method, n_q, n_a, dof = _twin_check(fixed)
 
@@ -169,7 +169,7 @@ def _twin_group_build(fixed: dict, adjoint: str):
 
     from ..models.twin_higgs.grid import make_grid
     from ..models.twin_higgs.model import TwinHiggs
-    from ..solvers.twin_higgs import _relic_on_grid, solver_tables
+    from ..models.twin_higgs.solver import _relic_on_grid, solver_tables
 
     method, n_q, n_a, dof = _twin_check(fixed)
 
@@ -211,7 +211,7 @@ def _twin() -> Evaluator:
 def _lepto_build(fixed: dict, adjoint: str):
     from ..constants import Y_B_OBS
     from ..models.leptogenesis import VanillaLeptogenesis
-    from ..solvers.leptogenesis import solve_leptogenesis
+    from ..models.leptogenesis.solver import solve_leptogenesis
 
     def fn(p):
         model = VanillaLeptogenesis(
@@ -242,7 +242,7 @@ def _cogenesis_build(fixed: dict, adjoint: str):
     from ..constants import Y_B_OBS
     from ..models.cogenesis import Cogenesis
     from ..numerics import status as st
-    from ..solvers.cogenesis import dark_freeze_out, omega_chi_h2, solve_cogenesis
+    from ..models.cogenesis.solver import dark_freeze_out, omega_chi_h2, solve_cogenesis
 
     kw = dict(mixed=bool(fixed["mixed"]), washout=bool(fixed["washout"]), nlo_dim5=bool(fixed["nlo_dim5"]),
               dark_sector=fixed["dark_sector"], flavour_regime=fixed["flavour_regime"])

@@ -5,7 +5,7 @@ attributes to every variable and coordinate).  Units follow the CF conventions
 (UDUNITS syntax, ``"1"`` for dimensionless numbers).  Integer label outputs carry
 ``flag_values`` / ``flag_meanings`` (CF §3.5): ``status`` from
 :mod:`jaxrelic.numerics.status`, the twin-Higgs ``phase`` from
-:data:`jaxrelic.solvers.twin_higgs.PHASES`, both with ``-1`` = ``not_run`` for points of
+:data:`jaxrelic.models.twin_higgs.solver.PHASES`, both with ``-1`` = ``not_run`` for points of
 a sweep that have not been computed yet.
 
 Unknown names are tolerated: :func:`variable_attrs` gives them ``long_name = name`` and no
@@ -86,7 +86,7 @@ def phase_flags() -> dict:
     ``"S/C_S mixed"`` becomes ``S-C_S_mixed`` (CF words carry no ``/`` or blanks);
     ``phase_names`` keeps the original labels, ``;``-separated.
     """
-    from ..solvers.twin_higgs import PHASES
+    from ..models.twin_higgs.solver import PHASES
 
     return {"flag_values": [NOT_RUN] + list(range(len(PHASES))),
             "flag_meanings": " ".join(["not_run"] + [flag_word(p) for p in PHASES]),

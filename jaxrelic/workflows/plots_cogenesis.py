@@ -24,7 +24,7 @@ def latex_sci(value: float, digits: int = 3) -> str:
 
 
 def plot_asymmetries(result, *, ax=None, label: str = "", ls: str = "-", show_observed: bool = True):
-    """|ΔY_B|(x) and |ΔY_χ|(x) of a :class:`~jaxrelic.solvers.cogenesis.CogenesisResult` (log-log).
+    """|ΔY_B|(x) and |ΔY_χ|(x) of a :class:`~jaxrelic.models.cogenesis.solver.CogenesisResult` (log-log).
 
     Parameters
     ----------
@@ -63,7 +63,7 @@ def plot_cogenesis(result, *, title: str | None = None, path=None, source_only=N
     Parameters
     ----------
     result : CogenesisResult
-        Single-point result of :func:`~jaxrelic.solvers.cogenesis.solve_cogenesis`.
+        Single-point result of :func:`~jaxrelic.models.cogenesis.solver.solve_cogenesis`.
     title : str, optional
         Figure title.
     path : str or path-like, optional

@@ -21,7 +21,7 @@ def plot_twin_distribution(result, *, ax=None, title: str | None = None):
     Parameters
     ----------
     result : TwinRelicResult
-        Single-point output of :func:`jaxrelic.solvers.twin_higgs.relic_twin`.
+        Single-point output of :func:`jaxrelic.models.twin_higgs.solver.relic_twin`.
     ax : matplotlib Axes, optional
         Draw there (default: a new :class:`~matplotlib.figure.Figure`).
     title : str, optional
@@ -57,7 +57,7 @@ def plot_twin_yield(result, m_nu: float, *, ax=None, title: str | None = None):
     Parameters
     ----------
     result : TwinRelicResult
-        Single-point output of :func:`jaxrelic.solvers.twin_higgs.relic_twin`.
+        Single-point output of :func:`jaxrelic.models.twin_higgs.solver.relic_twin`.
     m_nu : float
         ν̂ mass in GeV (x = m_ν/T for the freeze-out markers).
     ax : matplotlib Axes, optional
@@ -92,7 +92,7 @@ def plot_twin(result, m_nu: float, *, title: str | None = None, path=None):
     Parameters
     ----------
     result : TwinRelicResult
-        Single-point output of :func:`jaxrelic.solvers.twin_higgs.relic_twin`.
+        Single-point output of :func:`jaxrelic.models.twin_higgs.solver.relic_twin`.
     m_nu : float
         ν̂ mass in GeV.
     title : str, optional
@@ -170,7 +170,7 @@ def overlay_twin_sweep(ax, ds, xd: str, yd: str) -> dict:
     Draws, on the axes of :func:`~jaxrelic.workflows.plots_sweep.plot_sweep`:
 
     * the boundaries of the phases of §6.1 (``phase`` variable of the sweep, an
-      index into :data:`~jaxrelic.solvers.twin_higgs.PHASES`) as thin dotted
+      index into :data:`~jaxrelic.models.twin_higgs.solver.PHASES`) as thin dotted
       lines on the cell edges between grid points of different phase (points
       with a non-success status are left out), each region labelled with its
       phase name;
@@ -190,7 +190,7 @@ def overlay_twin_sweep(ax, ds, xd: str, yd: str) -> dict:
     """
     import json
 
-    from ..solvers.twin_higgs import PHASES
+    from ..models.twin_higgs.solver import PHASES
 
     out = {"phase_boundaries": [], "phase_labels": [], "r_equals_delta": None, "r_equals_1_plus_delta": None}
     x = np.asarray(ds[xd].values, dtype=float)

@@ -186,7 +186,7 @@ def test_cli_edges_just_inside_and_eft_flag(capsys):
 
 def test_traced_out_of_domain_point_gets_status_out_of_range():
     """A model that bypasses the constructor (as a traced sweep point can) is solved and flagged OUT_OF_RANGE."""
-    from jaxrelic.solvers.cogenesis import cogenesis
+    from jaxrelic.models.cogenesis.solver import cogenesis
 
     good = _model(M1 / 25)
     bad = eqx.tree_at(lambda m: m.T_RH, good, np.float64(2e11))

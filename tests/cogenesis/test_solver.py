@@ -1,4 +1,4 @@
-"""Integration driver of freeze-in cogenesis (jaxrelic/solvers/cogenesis.py; docs/physics/cogenesis_solver.md).
+"""Integration driver of freeze-in cogenesis (jaxrelic/models/cogenesis/solver.py; docs/physics/cogenesis_solver.md).
 
 Regression points P-A, P-B (reference freezein_cogenesis.md §10.3, with the corrected
 weights of docs/physics/cogenesis_derivation.md §5) are cross-checked once against an
@@ -23,7 +23,7 @@ from jaxrelic.models.cogenesis import Cogenesis, CogenesisState, rate_constants,
 from jaxrelic.numerics import status as st
 from jaxrelic.numerics.quadrature import gauss_legendre
 from jaxrelic.numerics.special import k2e
-from jaxrelic.solvers import cogenesis as cg
+from jaxrelic.models.cogenesis import solver as cg
 from jaxrelic.thermo.background import Background
 from jaxrelic.thermo.dof import species_dof
 

@@ -22,7 +22,7 @@ import xarray as xr
 
 from jaxrelic.models.twin_higgs import TwinHiggs, domain
 from jaxrelic.numerics import status as st
-from jaxrelic.solvers.twin_higgs import CANCELLATION_MAX, MEMORY_MAX, relic_twin
+from jaxrelic.models.twin_higgs.solver import CANCELLATION_MAX, MEMORY_MAX, relic_twin
 from jaxrelic.workflows.cli import main
 
 GRID = dict(n_q=100, n_a=100)

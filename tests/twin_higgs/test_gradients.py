@@ -15,7 +15,7 @@ import pytest
 
 import jaxrelic  # noqa: F401  (enables float64)
 from jaxrelic.models.twin_higgs import TwinHiggs
-from jaxrelic.solvers import twin_higgs as th
+from jaxrelic.models.twin_higgs import solver as th
 
 # (r, θ₁, Δ, m_ν)
 P0 = np.array([0.5, 4.378e-4, 0.1, 1.0])

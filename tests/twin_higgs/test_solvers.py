@@ -1,4 +1,4 @@
-"""Relic solvers of twin-neutrino dark matter (jaxrelic.solvers.twin_higgs).
+"""Relic solvers of twin-neutrino dark matter (jaxrelic.models.twin_higgs.solver).
 
 Reference ``twin_coscattering.md`` §5 (Eqs. 27, 28, 35, 38, iteration §5.8),
 §6.3 (reference numbers [N]) and §8 "Tests the code must pass", items 3-7.
@@ -15,7 +15,7 @@ import jaxrelic  # noqa: F401  (enables float64)
 from jaxrelic.models.twin_higgs import CollisionOperators, TwinHiggs, collision_operators, make_grid
 from jaxrelic.constants import OMEGA_H2_PER_MY
 from jaxrelic.numerics import status as st
-from jaxrelic.solvers import twin_higgs as th
+from jaxrelic.models.twin_higgs import solver as th
 
 # (Δ, r, θ₁) at m_ν = 1 GeV
 POINTS = np.array([

@@ -26,7 +26,7 @@ from jaxrelic.models.twin_higgs.collision import (
 from jaxrelic.models.twin_higgs.processes import sigma_CA, sigma_S
 from jaxrelic.models.twin_higgs.widths import width_two_body
 from jaxrelic.numerics import status as st
-from jaxrelic.solvers import twin_higgs as th
+from jaxrelic.models.twin_higgs import solver as th
 from jaxrelic.workflows import sweep as sw
 
 # (Δ, r, θ₁) at m_ν = 1 GeV → ((outputs in the order of OUTPUTS), phase, status) of commit 8b5271f

@@ -29,9 +29,9 @@ import jax.numpy as jnp
 import numpy as np
 import pytest
 
-import jaxrelic.solvers.cogenesis as _cog
-import jaxrelic.solvers.leptogenesis as _lep
-import jaxrelic.solvers.network as _net
+import jaxrelic.models.cogenesis.solver as _cog
+import jaxrelic.models.leptogenesis.solver as _lep
+import jaxrelic.engines.network as _net
 from jaxrelic.numerics import status as st
 from jaxrelic.workflows.evaluate import evaluator, point_function
 

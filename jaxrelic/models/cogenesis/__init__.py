@@ -74,3 +74,18 @@ from .validity import (
     n_widths as n_widths,
     onshell_integral as onshell_integral,
 )
+from .solver import (
+    C_SPHALERON as C_SPHALERON,
+    OMEGA_RATIO as OMEGA_RATIO,
+    CogenesisResult as CogenesisResult,
+    DarkFreezeOut as DarkFreezeOut,
+    UVCoefficients as UVCoefficients,
+    uv_coefficients as uv_coefficients,
+    solve_cogenesis as solve_cogenesis,
+    cogenesis as cogenesis,
+    dark_freeze_out as dark_freeze_out,
+    adm_mass as adm_mass,
+    omega_chi_h2 as omega_chi_h2,
+    delta_neff as delta_neff,
+    annihilation_cross_section as annihilation_cross_section,
+)

@@ -67,3 +67,20 @@ from .collision import (
     operators_from_tables as operators_from_tables,
     twin_tables as twin_tables,
 )
+from .solver import (
+    METHODS as METHODS,
+    PHASES as PHASES,
+    CoannihilationSolution as CoannihilationSolution,
+    MomentumSolution as MomentumSolution,
+    TwinRelicResult as TwinRelicResult,
+    solve_coannihilation as solve_coannihilation,
+    solve_coscattering_integrated as solve_coscattering_integrated,
+    solve_momentum as solve_momentum,
+    exponential_step as exponential_step,
+    iterate_tau as iterate_tau,
+    freeze_out_temperatures as freeze_out_temperatures,
+    classify_phase as classify_phase,
+    relic_twin as relic_twin,
+    relic_twin_theta_scan as relic_twin_theta_scan,
+    solver_tables as solver_tables,
+)

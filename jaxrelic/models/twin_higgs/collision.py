@@ -98,7 +98,7 @@ W2_SHORT = 8.0
 #: Gauss–Legendre nodes of each finite panel and of the e^{−w²} tail.
 N_PANEL = 20
 N_TAIL = 32
-#: Settings used by the relic solvers (jaxrelic.solvers.twin_higgs), checked
+#: Settings used by the relic solvers (jaxrelic.models.twin_higgs.solver), checked
 #: against the defaults above on the (600 × 128) twin grid (docs/performance.md):
 #: C̃_S panel/tail nodes (≤ 2e-5 relative), C̃_CA tail nodes (≤ 2e-7) and the
 #: ln a row stride of :func:`collision_operators` (≤ 5e-4; Ω moves by ≲ 1e-6).

@@ -5,7 +5,7 @@ module is the *only* place where the domain is written down; it is used by
 
 * :class:`~jaxrelic.models.twin_higgs.TwinHiggs` (``ValueError`` for concrete
   values, :func:`check_concrete`),
-* :func:`~jaxrelic.solvers.twin_higgs.relic_twin` and the sweep point function
+* :func:`~jaxrelic.models.twin_higgs.solver.relic_twin` and the sweep point function
   (traced values: :func:`in_domain` → status ``OUT_OF_RANGE`` per point),
 * the CLI spec ``jaxrelic relic twin-higgs`` and ``jaxrelic models``
   (:data:`BOUNDS`, :data:`CONDITIONS`, :func:`range_text`).
@@ -33,7 +33,7 @@ equilibrium and sets the coannihilation relic, is open at threshold.
 Point-wise run-time conditions are checked by the solver, not here: the start
 x₀ must lie before the relevant decoupling (``late_start``) and Eq. (38) must
 not be a cancellation of its two terms (``eq38_cancellation``), see
-:mod:`jaxrelic.solvers.twin_higgs`.
+:mod:`jaxrelic.models.twin_higgs.solver`.
 """
 
 from __future__ import annotations

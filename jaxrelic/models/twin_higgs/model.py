@@ -73,7 +73,7 @@ class TwinHiggs(eqx.Module):
         (:mod:`~jaxrelic.models.twin_higgs.domain`, docs/physics/twin_domain.md),
         NaN, inf, or non-scalar input; the message names the parameter and its
         range.  Traced values (inside ``jit``/``vmap``/``grad``) are not checked
-        here: :func:`~jaxrelic.solvers.twin_higgs.relic_twin` returns status
+        here: :func:`~jaxrelic.models.twin_higgs.solver.relic_twin` returns status
         ``OUT_OF_RANGE`` for such a point (no host callback in compiled code).
 
     Notes

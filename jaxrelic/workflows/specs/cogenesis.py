@@ -59,7 +59,7 @@ def _run(params: dict) -> dict:
     from ... import constants as c
     from ...models.cogenesis import Cogenesis, cross_parameter_error, eft_invalid_note, eft_validity
     from ...numerics import status as st
-    from ...solvers.cogenesis import cogenesis, omega_chi_h2
+    from ...models.cogenesis.solver import cogenesis, omega_chi_h2
     from ..registry import ParameterError
 
     t0 = time.perf_counter()
@@ -145,7 +145,7 @@ def _late(y_chi, xi, m_chi, m_phi, kappa, g_dark):
     if _LATE_JIT is None:
         import jax
 
-        from ...solvers.cogenesis import dark_freeze_out
+        from ...models.cogenesis.solver import dark_freeze_out
 
         _LATE_JIT = jax.jit(lambda *a: dark_freeze_out(a[0], a[1], m_chi=a[2], m_phi=a[3], kappa=a[4], g_dark=a[5]))
     return _LATE_JIT(y_chi, xi, m_chi, m_phi, kappa, g_dark)

@@ -22,7 +22,7 @@ def _run(params: dict) -> dict:
     from ... import constants as c
     from ...models.leptogenesis import VanillaLeptogenesis, kappa_f_bdp, validity_notes
     from ...numerics.status import status_name
-    from ...solvers.leptogenesis import leptogenesis
+    from ...models.leptogenesis.solver import leptogenesis
 
     t0 = time.perf_counter()
     model = VanillaLeptogenesis(
@@ -63,7 +63,7 @@ def plot_leptogenesis(result, *, title: str | None = None, path=None, ax=None):
     Parameters
     ----------
     result : LeptogenesisResult
-        Single-point output of :func:`jaxrelic.solvers.leptogenesis.leptogenesis`.
+        Single-point output of :func:`jaxrelic.models.leptogenesis.solver.leptogenesis`.
     title : str, optional
     path : str or path-like, optional
         Save the figure there.

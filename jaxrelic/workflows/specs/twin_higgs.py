@@ -27,7 +27,7 @@ def _finite_or_none(x):
 
 def _notes(res, method: str, diagnostics: dict) -> list:
     """``notes`` entries of a twin result (slug: sentence; docs/physics/twin_domain.md)."""
-    from ...solvers.twin_higgs import CANCELLATION_MAX, MEMORY_MAX
+    from ...models.twin_higgs.solver import CANCELLATION_MAX, MEMORY_MAX
 
     notes = []
     memory = float(res.memory)
@@ -57,7 +57,7 @@ def _twin_run(params: dict) -> dict:
 
     from ...models.twin_higgs import TwinHiggs, domain
     from ...numerics.status import status_name
-    from ...solvers.twin_higgs import PHASES, relic_twin
+    from ...models.twin_higgs.solver import PHASES, relic_twin
 
     for name in ("m_nu", "delta", "r", "theta1", "x0", "x_end"):
         v = params[name]

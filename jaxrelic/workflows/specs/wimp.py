@@ -11,7 +11,7 @@ def _wimp_run(params: dict) -> dict:
     from ..._api import relic_density
     from ...models.wimp import WIMP
     from ...numerics.status import status_name
-    from ...solvers.network import R_EQ_START
+    from ...engines.network import R_EQ_START
 
     t0 = time.perf_counter()
     try:  # cross-parameter check: sigma_v = b = 0 (nothing annihilates) is rejected

@@ -54,12 +54,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import constants as c
-from ..numerics import status as st
-from ..numerics.special import k1e, k2e
-from ..solvers.network import AbstractNetworkModel, NetworkRates
-from ..stats.equilibrium import log_n_eq, log_n_eq_quantum
-from ..stats.thermal_average import thermal_average, thermal_average_checked
+from ... import constants as c
+from ...numerics import status as st
+from ...numerics.special import k1e, k2e
+from ...engines.network import AbstractNetworkModel, NetworkRates
+from ...stats.equilibrium import log_n_eq, log_n_eq_quantum
+from ...stats.thermal_average import thermal_average, thermal_average_checked
 
 __all__ = ["WIMP", "WIMP_PARAMETERS", "NOTHING_ANNIHILATES"]
 

@@ -49,10 +49,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import constants as c
-from ..numerics.interpolate import CubicSpline
-from ..numerics.special import k1e, k2e
-from .cogenesis.model import spectator_coefficients
+from ... import constants as c
+from ...numerics.interpolate import CubicSpline
+from ...numerics.special import k1e, k2e
+from ...thermo.chemical import spectator_coefficients
 
 __all__ = [
     "VanillaLeptogenesis",

@@ -32,12 +32,12 @@ import jax.numpy as jnp
 import numpy as np
 from jax import Array
 
-from .. import constants as c
-from ..numerics import status as st
-from ..numerics.interpolate import CubicSpline
-from ..numerics.ode import solve_ode
-from ..stats import log_n_eq
-from ..models.twin_higgs.collision import (
+from ... import constants as c
+from ...numerics import status as st
+from ...numerics.interpolate import CubicSpline
+from ...numerics.ode import solve_ode
+from ...stats import log_n_eq
+from .collision import (
     N_PANEL_FAST,
     N_TAIL_CA_FAST,
     N_TAIL_FAST,
@@ -48,10 +48,10 @@ from ..models.twin_higgs.collision import (
     operators_from_tables,
     twin_tables,
 )
-from ..models.twin_higgs import domain
-from ..models.twin_higgs.grid import TwinGrid, make_grid
-from ..models.twin_higgs.model import TwinHiggs
-from ..models.twin_higgs.thermal import (
+from . import domain
+from .grid import TwinGrid, make_grid
+from .model import TwinHiggs
+from .thermal import (
     G_GAMMA,
     G_NU,
     G_TAU,
@@ -221,7 +221,7 @@ def solve_coannihilation(model: TwinHiggs, grid: TwinGrid, *, rtol=1e-8, atol=1e
 
     Notes
     -----
-    :func:`jaxrelic.solvers.solve_network` is not used: it integrates in ln x
+    :func:`jaxrelic.engines.solve_network` is not used: it integrates in ln x
     on its own output grid with a yield floor of 1e-30 and rate limiters, while
     §5.7 needs ln R on the TwinGrid's ln a nodes to full relative precision
     (R ~ e^{+270} at x = 300).  The same shared ODE wrapper is used.

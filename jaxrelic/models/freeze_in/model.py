@@ -1,6 +1,6 @@
 r"""Freeze-in dark matter: decays of a bath particle and UV (EFT) scattering.
 
-Two one-species models for :func:`jaxrelic.solvers.network.solve_network`; both give
+Two one-species models for :func:`jaxrelic.engines.network.solve_network`; both give
 their equilibrium reaction densities directly in log space (``log_gamma``), in the
 network convention
 
@@ -49,16 +49,16 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .. import constants as c
-from ..numerics import status as _st
-from ..numerics.quadrature import legendre_on
-from ..numerics.special import k1e
-from ..solvers import network as _net
-from ..solvers.network import AbstractNetworkModel, NetworkRates
-from ..stats.equilibrium import STATISTICS
-from ..stats.equilibrium import log_n_eq as _log_n_eq_mb
-from ..thermo.background import Background
-from ..thermo.dof import GStar
+from ... import constants as c
+from ...numerics import status as _st
+from ...numerics.quadrature import legendre_on
+from ...numerics.special import k1e
+from ...engines import network as _net
+from ...engines.network import AbstractNetworkModel, NetworkRates
+from ...stats.equilibrium import STATISTICS
+from ...stats.equilibrium import log_n_eq as _log_n_eq_mb
+from ...thermo.background import Background
+from ...thermo.dof import GStar
 
 __all__ = [
     "FreezeInDecay",
@@ -79,7 +79,6 @@ __all__ = [
     "solve_freeze_in_uv",
     "constant_gstar_background",
     "decay_regime",
-    "SEED_STEPS",
 ]
 
 #: H = H_COEFF √g_*ρ T²/M_Pl in radiation domination: √(4π³/45) (HJMW's "1.66").
@@ -471,7 +470,7 @@ def solve_freeze_in_decay(
     seed: bool = True,
     **options,
 ):
-    """Relic yield of :class:`FreezeInDecay` (:class:`~jaxrelic.solvers.network.RelicResult`).
+    """Relic yield of :class:`FreezeInDecay` (:class:`~jaxrelic.engines.network.RelicResult`).
 
     χ starts at Y = 0 at T_start (default ``T_START_OVER_M_PARENT`` m_B = 20 m_B) and the
     network is integrated to T_end (default m_B/500), with no residual-annihilation tail (χ
@@ -508,7 +507,7 @@ def solve_freeze_in_uv(model: FreezeInUV, background: Background | None = None, 
 
 def _solve_from_zero(model, background, x_start, x_end, pair, inverse, seed, options):
     """The engine from Y = 0 at x_start; ``seed`` integrates its first steps by quadrature
-    (:func:`jaxrelic.solvers.network._seeded_start`)."""
+    (:func:`jaxrelic.engines.network._seeded_start`)."""
     return _net.solve_network(
         model,
         background,

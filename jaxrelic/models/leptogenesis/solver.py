@@ -25,8 +25,8 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 
-from .._x64 import check_x64
-from ..models.leptogenesis import (
+from ..._x64 import check_x64
+from .model import (
     C_SPHALERON,
     VanillaLeptogenesis,
     bessel_factors,
@@ -35,8 +35,8 @@ from ..models.leptogenesis import (
     n_eq,
     relativistic_yield,
 )
-from ..numerics import status as st
-from ..numerics.ode import solve_ode
+from ...numerics import status as st
+from ...numerics.ode import solve_ode
 
 __all__ = ["LeptogenesisResult", "solve_leptogenesis", "leptogenesis"]
 

@@ -59,7 +59,7 @@ manifold to follow; an asymmetric Ỹ_χ̄ ∝ e^{−2z'} is represented exactly
 u = O(1) and flat after freeze-out, so absolute tolerances on u are relative
 accuracies of Ỹ_χ̄.  The relaxation term carries the smooth stiffness factor
 1/(1 + Γ/c), c = 1e6 (Γ the relaxation rate per unit ln z'), as in
-:mod:`jaxrelic.solvers.network`.  The integration starts at z' = 0.1 in chemical
+:mod:`jaxrelic.engines.network`.  The integration starts at z' = 0.1 in chemical
 equilibrium (the thermal dark sector of §9.2) and ends at z'_end = 1e3; the rest
 (Ỹ_eq ~ e^{−2000}) is integrated exactly, Ỹ∞ = Ỹ e^{−Δ̃I}/[1 + Ỹ(1 − e^{−Δ̃I})/Δ̃],
 with I = ∫B d ln z' = ⟨σv⟩R ∫_0^{T_end} s_SM(1+δ)/H d ln T by Gauss–Legendre
@@ -87,20 +87,20 @@ import jax
 import jax.numpy as jnp
 from jax import Array
 
-from .. import constants as c
-from .._x64 import check_x64
-from ..models.cogenesis.equations import G_STAR_SM, RateConstants, rate_constants, xi_from_u
-from ..models.cogenesis.model import Cogenesis, spectator_coefficients
-from ..models.cogenesis.rates import neutrino_mass
-from ..models.cogenesis.validity import eft_validity
-from ..numerics import status as st
-from ..numerics.interpolate import CubicSpline
-from ..numerics.linalg import expm_2x2
-from ..numerics.ode import solve_ode
-from ..numerics.quadrature import gauss_legendre
-from ..numerics.special import k2e
-from ..thermo.background import Background
-from ..thermo.dof import species_dof
+from ... import constants as c
+from ..._x64 import check_x64
+from .equations import G_STAR_SM, RateConstants, rate_constants, xi_from_u
+from .model import Cogenesis, spectator_coefficients
+from .rates import neutrino_mass
+from .validity import eft_validity
+from ...numerics import status as st
+from ...numerics.interpolate import CubicSpline
+from ...numerics.linalg import expm_2x2
+from ...numerics.ode import solve_ode
+from ...numerics.quadrature import gauss_legendre
+from ...numerics.special import k2e
+from ...thermo.background import Background
+from ...thermo.dof import species_dof
 
 __all__ = [
     "C_SPHALERON",
@@ -825,7 +825,7 @@ def cogenesis(model: Cogenesis, **options) -> CogenesisResult:
     --------
     >>> import jaxrelic
     >>> from jaxrelic.models.cogenesis import Cogenesis
-    >>> from jaxrelic.solvers.cogenesis import cogenesis
+    >>> from jaxrelic.models.cogenesis.solver import cogenesis
     >>> m = Cogenesis([0.015, 0.025j], [0.03, 0.3 * (-1 + 1j) / 2**0.5], 1e11, 3e11, 2e10)
     >>> r = cogenesis(m)
     >>> float(r.Y_B)  # doctest: +SKIP
