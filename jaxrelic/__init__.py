@@ -10,7 +10,12 @@ from ._cache import enable_compilation_cache as enable_compilation_cache
 from ._x64 import check_x64 as check_x64
 from .models.wimp import WIMP as WIMP
 from .numerics import status as status
+from .engines.network import AbstractNetworkModel as AbstractNetworkModel
+from .engines.network import NetworkRates as NetworkRates
+from .engines.network import RelicResult as RelicResult
 from .engines.network import solve_network as solve_network
+from .stats.thermal_average import thermal_average as thermal_average
+from .stats.thermal_average import thermal_average_checked as thermal_average_checked
 from .thermo.background import Background as Background
 from .thermo.dof import GStar as GStar
 
@@ -36,5 +41,6 @@ def __getattr__(name):
     raise AttributeError(f"module 'jaxrelic' has no attribute {name!r}")
 
 
-__all__ = ["relic_density", "enable_compilation_cache", "solve_network", "WIMP", "Background", "GStar", "check_x64",
+__all__ = ["relic_density", "enable_compilation_cache", "solve_network", "AbstractNetworkModel", "NetworkRates",
+           "RelicResult", "thermal_average", "thermal_average_checked", "WIMP", "Background", "GStar", "check_x64",
            "status", *_WORKFLOWS]
