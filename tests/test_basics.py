@@ -13,7 +13,7 @@ import pytest
 
 from jaxrelic.workflows.cli import main
 from jaxrelic.workflows.cli_cite import MODEL_REFERENCES, REFERENCES, bibtex
-from jaxrelic.workflows.registry import MODELS
+from jaxrelic.interface.registry import BUILTIN as MODELS
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 VERSION = importlib.metadata.version("jaxrelic")

@@ -1,4 +1,4 @@
-"""``jaxrelic relic cogenesis`` (jaxrelic/workflows/specs/cogenesis.py) through the CLI entry point."""
+"""``jaxrelic relic cogenesis`` (jaxrelic/models/cogenesis/adapter.py) through the CLI entry point."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import pytest
 
 import jaxrelic  # noqa: F401  (x64)
 from jaxrelic.workflows import cli
-from jaxrelic.workflows.specs.cogenesis import spec
 
 PB = ["y1=0.015", "y2=0.025j", "lambda1=0.03", "lambda2=-0.2121+0.2121j", "M1=1e11", "M2=3e11", "T_RH=2e10",
       "xi_i=0", "mixed=true"]
@@ -16,7 +15,10 @@ PB = ["y1=0.015", "y2=0.025j", "lambda1=0.03", "lambda2=-0.2121+0.2121j", "M1=1e
 
 @pytest.fixture()
 def registered(monkeypatch):
-    monkeypatch.setitem(cli.MODELS, "cogenesis", spec)
+    """The built-in cogenesis adapter (kept as a fixture: the tests below request it)."""
+    from jaxrelic.interface import get_model
+
+    return get_model("cogenesis")
 
 
 def _args(sets):

@@ -21,7 +21,8 @@ from jaxrelic.workflows import sweep as sw
 from jaxrelic.workflows.cli import main
 from jaxrelic.workflows.cli_common import UserError, dumps_json, parse_bytes
 from jaxrelic.workflows.output_meta import coordinate_attrs, variable_attrs
-from jaxrelic.workflows.registry import MODELS, ModelSpec, Parameter, ParameterError
+from jaxrelic.interface import ModelAdapter, Parameter, ParameterError, ParameterTable, register_model
+from jaxrelic.interface.registry import unregister_model
 
 GRID = ["--grid", "mass=50:200:4:log"]
 SCAN = ["scan", "wimp", *GRID, "--chunk-size", "2", "--quiet"]
@@ -99,16 +100,12 @@ def test_bad_output_path_is_one_line_exit_2_before_any_work(case, tmp_path, caps
 
     monkeypatch.setattr(sw, "_compiled", no_work)
     monkeypatch.setattr("jaxrelic.workflows.demo.run_demo", no_work)
-    monkeypatch.setitem(MODELS, "wimp", _spec_with_run(MODELS["wimp"](), no_work))
+    monkeypatch.setattr("jaxrelic.workflows.cli.run_point", no_work)
     rc, out, err = _run(capsys, *argv)
     line = _one_line(err)
     assert rc == 2 and line.startswith("jaxrelic: error: ") and needle in line, line
     assert out == ""
     assert not list(tmp_path.glob("*.nc")) and not list(tmp_path.glob("*.png"))
-
-
-def _spec_with_run(spec, run):
-    return lambda: ModelSpec(spec.name, spec.description, spec.parameters, run, spec.plot)
 
 
 def test_relic_plot_failure_after_solve_keeps_the_result(tmp_path, capsys, monkeypatch):
@@ -133,17 +130,32 @@ def test_relic_plot_failure_after_solve_keeps_the_result(tmp_path, capsys, monke
 # ----------------------------------------------------------------------------- strict JSON, failed solve
 
 
-def _failing_spec():
-    def run(params):
-        return {"model": "failing", "parameters": params, "omega_h2": math.nan, "Y_today": math.inf,
-                "history": [1.0, -math.inf], "status": st.status_name(st.MAX_STEPS), "status_code": st.MAX_STEPS,
+class _Failing(ModelAdapter):
+    """A model whose solve fails (max steps) and returns NaN/inf outputs."""
+
+    name = "failing"
+    description = "a model whose solve fails"
+    parameters = ParameterTable(Parameter("mass", "GeV", 1.0, 0.0, 2.0, "mass"))
+
+    def solve(self, p, background, adjoint="reverse"):
+        return p["mass"]
+
+    def observables(self, p, result):
+        return {"omega_h2": result * math.nan, "status": st.MAX_STEPS}
+
+    def summary(self, p, result, background=None):
+        return {"omega_h2": math.nan, "Y_today": math.inf, "history": [1.0, -math.inf], "status": st.MAX_STEPS,
                 "notes": ["x_end_short: the integration stopped at x = 20"]}
 
-    return ModelSpec("failing", "a model whose solve fails", (Parameter("mass", "GeV", 1.0, 0.0, 2.0, "mass"),), run)
+
+@pytest.fixture()
+def failing_model():
+    register_model(_Failing(), replace=True)
+    yield
+    unregister_model("failing")
 
 
-def test_failed_solve_exit_1_strict_json_and_reason_on_stderr(capsys, monkeypatch):
-    monkeypatch.setitem(MODELS, "failing", _failing_spec)
+def test_failed_solve_exit_1_strict_json_and_reason_on_stderr(capsys, failing_model):
     rc, out, err = _run(capsys, "relic", "failing", "--json")
     assert rc == 1
     d = _strict_loads(out)  # no bare NaN / Infinity

@@ -336,22 +336,20 @@ def test_solver_option_validation():
 
 
 def test_cli_spec_run_and_plot(tmp_path):
-    from jaxrelic.workflows.registry import ParameterError, resolve_parameters
-    from jaxrelic.workflows.specs.leptogenesis import spec
+    from jaxrelic.interface import ParameterError, get_model, resolve_point, run_point
 
-    s = spec()
+    s = get_model("leptogenesis")
     assert s.name == "leptogenesis"
-    params = resolve_parameters(s, {"M1": "1e10", "epsilon": "1e-6", "K": "10", "initial": "thermal"})
-    out = s.run(params)
+    params, out, result = run_point(s, {"M1": "1e10", "epsilon": "1e-6", "K": "10", "initial": "thermal"})
     for key in ("Y_B", "eta_B", "kappa_f", "status"):
         assert key in out
     assert out["status"] == "success" and out["status_code"] == 0
     np.testing.assert_allclose(out["eta_B"], eta_per_n_bl() * 1e-6 * out["kappa_f"], rtol=1e-13)
     assert 0.85 < out["kappa_f"] / out["kappa_f_bdp_estimate"] < 1.15
     path = tmp_path / "lepto.png"
-    s.plot(out, str(path))
+    s.plot(params, result, out, str(path))
     assert path.stat().st_size > 1000
     with pytest.raises(ParameterError, match="initial"):
-        resolve_parameters(s, {"initial": "warm"})
+        resolve_point(s, {"initial": "warm"})
     with pytest.raises(ParameterError, match=r"K='0' outside the allowed range"):
-        resolve_parameters(s, {"K": "0"})
+        resolve_point(s, {"K": "0"})

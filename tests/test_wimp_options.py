@@ -25,7 +25,7 @@ import pytest
 from scipy import integrate, special
 
 from jaxrelic import WIMP, relic_density, solve_network
-from jaxrelic.models.wimp import WIMP_PARAMETERS
+from jaxrelic.models.wimp import PARAMETERS as WIMP_PARAMETERS
 from jaxrelic.numerics import status as st
 from jaxrelic.engines import GriestSeckel, kolb_turner
 from jaxrelic.engines.network import AbstractNetworkModel
@@ -189,8 +189,8 @@ def test_partner_delta_range():
 
 
 def test_sigma_v_range_and_nothing_annihilates():
-    assert WIMP_PARAMETERS["sigma_v"][2] == (0.0, 1e-18)
-    assert WIMP_PARAMETERS["b"][2] == (0.0, 1e-18)
+    assert (WIMP_PARAMETERS["sigma_v"].low, WIMP_PARAMETERS["sigma_v"].high) == (0.0, 1e-18)
+    assert (WIMP_PARAMETERS["b"].low, WIMP_PARAMETERS["b"].high) == (0.0, 1e-18)
     WIMP(mass=100.0, sigma_v=0.0, b=1e-25)
     WIMP(mass=100.0, sigma_v=0.0, partner_delta=[0.1], partner_g=[2.0], coannihilation=[[0, 0], [0, 1e-24]])
     WIMP(mass=100.0, sigma_v=0.0, sigma=lambda s: 1e-9 * jnp.ones_like(s))

@@ -11,34 +11,29 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .cli_common import UserError, dumps_json, parse_sets
+from ..interface.adapter import run_point
+from ..interface.parameters import ParameterError
+from ..interface.registry import get_model, load_plugin, model_names
+from .cli_common import CLI_OPTIONS, UserError, dumps_json, parse_sets
 from .io import atomic_path, check_output_dir, check_output_file
 from .output_meta import failure_reason
-from .registry import MODELS, ParameterError, resolve_parameters
 
 __all__ = ["main"]
 
 
-def _spec(name: str):
-    if name not in MODELS:
-        raise UserError(f"unknown model {name!r}; available: {', '.join(MODELS)}")
-    return MODELS[name]()
-
-
 def _cmd_relic(args) -> int:
-    spec = _spec(args.model)
-    params = resolve_parameters(spec, parse_sets(args.set))
+    adapter = get_model(args.model)
     plot_path = None
     if args.plot:  # checked before the solve: a bad path costs no computation
-        if spec.plot is None:
-            raise UserError(f"model {spec.name} has no plot")
+        if not adapter.has_plot:
+            raise UserError(f"model {adapter.name} has no plot")
         plot_path = check_output_file(args.plot, "--plot", image=True)
-    out = spec.run(params)
+    full, out, result = run_point(adapter, parse_sets(args.set), background=CLI_OPTIONS["background"])
     plot_error = None
     if plot_path is not None:
         try:
             with atomic_path(plot_path) as tmp:
-                spec.plot(out, str(tmp))
+                adapter.plot(full, result, out, str(tmp))
             out["plot"] = args.plot
         except Exception as e:  # noqa: BLE001 -- the computed point is printed whatever the plot does
             if isinstance(e, OSError) and e.strerror:
@@ -46,18 +41,17 @@ def _cmd_relic(args) -> int:
             else:
                 reason = (str(e).splitlines() or [type(e).__name__])[0]
             plot_error = f"--plot {args.plot!r}: plot not written ({reason}); the result is printed above"
-    public = {k: v for k, v in out.items() if not k.startswith("_")}
     if args.json:
-        print(dumps_json(public, indent=2))
+        print(dumps_json(out, indent=2))
     else:
-        for k, v in public.items():
+        for k, v in out.items():
             if k == "parameters":
                 print("parameters: " + ", ".join(f"{a}={b}" for a, b in v.items()))
             else:
                 print(f"{k}: {v}")
     code = int(out.get("status_code", 0))
     if code != 0:
-        print(f"jaxrelic: {spec.name}: solve failed: {failure_reason(code, out.get('notes'))}", file=sys.stderr)
+        print(f"jaxrelic: {adapter.name}: solve failed: {failure_reason(code, out.get('notes'))}", file=sys.stderr)
     if plot_error is not None:
         print(f"jaxrelic: error: {plot_error}", file=sys.stderr)
         return 2
@@ -65,27 +59,16 @@ def _cmd_relic(args) -> int:
 
 
 def _cmd_models(args) -> int:
-    specs = [MODELS[n]() for n in MODELS]
+    adapters = [get_model(n) for n in model_names()]
     if args.json:
-        table = {}
-        for s in specs:
-            params = {}
-            for p in s.parameters:
-                lo, hi = p.bounds()
-                params[p.name] = {"unit": p.unit, "default": p.default, "kind": p.kind, "min": lo, "max": hi,
-                                  "allowed": p.range_text(), "description": p.description}
-                if p.kind == "choice":
-                    params[p.name]["choices"] = list(p.choices)
-            table[s.name] = {"description": s.description, "parameters": params,
-                             "conditions": list(s.conditions)}
-        print(dumps_json(table, indent=2))
+        print(dumps_json({a.name: a.describe() for a in adapters}, indent=2))
         return 0
-    for s in specs:
-        print(f"{s.name}: {s.description}")
-        for p in s.parameters:
+    for a in adapters:
+        print(f"{a.name}: {a.description}")
+        for p in a.parameters:
             print(f"  {p.name:<16} default {str(p.default):<10} allowed {p.range_text():<28} {p.description}")
-        for cond in s.conditions:
-            print(f"  condition: {cond}")
+        for cond in a.parameters.conditions:
+            print(f"  condition: {cond.text}")
     return 0
 
 
@@ -113,6 +96,12 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_cite import package_version
 
     ap.add_argument("--version", action="version", version=f"jaxrelic {package_version()}")
+    ap.add_argument("--plugin", metavar="FILE_OR_MODULE", action="append",
+                    help="load a user model (a .py file or module that calls jaxrelic.register_model); "
+                         "repeatable, accepted anywhere on the command line; also JAXRELIC_PLUGINS")
+    ap.add_argument("--gstar", metavar="FILE",
+                    help="g_*(T) table for every solve (columns T [GeV], g_*rho, g_*s; '#' comments); "
+                         "accepted anywhere on the command line")
     sub = ap.add_subparsers(dest="command", required=True)
     r = sub.add_parser("relic", help="relic abundance of one model point")
     r.add_argument("model", help="model name (see `jaxrelic models`)")
@@ -134,6 +123,42 @@ def build_parser() -> argparse.ArgumentParser:
     return ap
 
 
+def _global_options(argv: list) -> list:
+    """Apply ``--plugin`` and ``--gstar`` wherever they appear; return the other arguments."""
+    rest, plugins, gstar = [], [], None
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        for opt in ("--plugin", "--gstar"):
+            if a == opt or a.startswith(opt + "="):
+                if a == opt:
+                    if i + 1 >= len(argv):
+                        raise UserError(f"{opt} expects a value")
+                    value, i = argv[i + 1], i + 2
+                else:
+                    value, i = a.split("=", 1)[1], i + 1
+                if opt == "--plugin":
+                    plugins.append(value)
+                else:
+                    gstar = value
+                break
+        else:
+            rest.append(a)
+            i += 1
+    for item in plugins:
+        load_plugin(item)
+    CLI_OPTIONS["background"] = None
+    if gstar is not None:
+        from ..thermo.background import Background
+        from ..thermo.dof import GStar
+
+        try:
+            CLI_OPTIONS["background"] = Background(GStar.from_file(gstar))
+        except (OSError, ValueError, IndexError) as e:
+            raise UserError(f"--gstar {gstar!r}: cannot read a table of T [GeV], g_*rho, g_*s ({e})") from None
+    return rest
+
+
 def main(argv=None) -> int:
     """Run the CLI; returns the exit code.
 
@@ -141,6 +166,12 @@ def main(argv=None) -> int:
     2 a user error or an output that cannot be written (one line ``jaxrelic: error: ...``);
     130 interrupted (Ctrl-C; a sweep keeps its finished chunks and says how to resume).
     """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        argv = _global_options(argv)
+    except (ParameterError, UserError) as e:
+        print(f"jaxrelic: error: {e}", file=sys.stderr)
+        return 2
     ap = build_parser()
     args = ap.parse_args(argv)
     from .._cache import enable_compilation_cache

@@ -6,7 +6,11 @@ import json
 import math
 import re
 
-__all__ = ["UserError", "parse_sets", "json_default", "strict_json", "dumps_json", "parse_bytes"]
+__all__ = ["CLI_OPTIONS", "UserError", "parse_sets", "json_default", "strict_json", "dumps_json", "parse_bytes"]
+
+
+#: Options that apply to every subcommand (set by the CLI's ``--gstar``): the g_*(T) background.
+CLI_OPTIONS = {"background": None}
 
 
 class UserError(Exception):

@@ -60,9 +60,9 @@ def _cmd_scan(args) -> int:
     out = check_output_file(args.out, "--out")  # before any compilation
     if args.process_count is not None and args.process_count > 1 and args.process_index is not None:
         check_output_file(sw.part_path(out, args.process_index), "--out")
-    from .evaluate import evaluator
+    from ..interface.registry import get_model
 
-    evaluator(args.model)  # unknown model -> ParameterError (exit 2) before anything else
+    get_model(args.model)  # unknown model -> ParameterError (exit 2) before anything else
     if args.distributed:
         import jax
 

@@ -142,7 +142,7 @@ def _twin_phases(quick: bool):
 
 
 def _plot_twin_phases(res, rows, path):
-    from .plots_twin import plot_twin_distribution
+    from ..models.twin_higgs.plots import plot_twin_distribution
 
     fig = Figure(figsize=(16.0, 4.2), layout="constrained")
     axes = fig.subplots(1, len(rows))
@@ -179,7 +179,7 @@ def run_demo(out_dir="jaxrelic_demo", quick: bool = False) -> dict:
     from ..models.leptogenesis import VanillaLeptogenesis
     from ..models.leptogenesis.solver import leptogenesis
     from .fit import fit
-    from .plots_cogenesis import latex_sci, plot_cogenesis
+    from ..models.cogenesis.plots import latex_sci, plot_cogenesis
 
     out = pathlib.Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

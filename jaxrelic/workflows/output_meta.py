@@ -125,9 +125,13 @@ def coordinate_attrs(model: str, name: str) -> dict:
 
     Cogenesis couplings swept as ``<c>_abs`` / ``<c>_arg`` get ``"1"`` / ``"rad"``.
     """
-    from .registry import MODELS
+    from ..interface.parameters import ParameterError
+    from ..interface.registry import get_model
 
-    params = {p.name: p for p in MODELS[model]().parameters} if model in MODELS else {}
+    try:
+        params = {p.name: p for p in get_model(model).parameters}
+    except ParameterError:
+        params = {}
     if name in params:
         p = params[name]
         attrs = {"long_name": p.description or name}

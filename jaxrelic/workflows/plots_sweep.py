@@ -9,7 +9,7 @@
 * :func:`plot_sensitivity` — grouped horizontal bars of a sensitivity matrix.
 
 Evolution plots (Y(x), f(q), ξ(x), ΔY(x)) live in :mod:`~jaxrelic.workflows.plots`,
-:mod:`~jaxrelic.workflows.plots_twin`, :mod:`~jaxrelic.workflows.plots_cogenesis`.
+:mod:`~jaxrelic.models.twin_higgs.plots`, :mod:`~jaxrelic.models.cogenesis.plots`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import numpy as np
 from .. import constants as c
 from ..numerics.status import LATE_START, OUT_OF_DOMAIN, OUT_OF_RANGE
 from .plots import new_axes
-from .registry import ParameterError
+from ..interface.parameters import ParameterError
 
 __all__ = ["observed_value", "load_sweep", "plot_sweep", "plot_sensitivity"]
 
@@ -255,7 +255,7 @@ def _contours(fig, ax, ds, da, status, dims, info, target, label):
     ax.set_xlabel(xd)
     ax.set_ylabel(yd)
     if ds.attrs.get("model") == "twin-higgs":
-        from .plots_twin import overlay_twin_sweep
+        from ..models.twin_higgs.plots import overlay_twin_sweep
 
         overlay_twin_sweep(ax, ds, xd, yd)
     if ax.get_legend_handles_labels()[0]:

@@ -61,14 +61,14 @@ def _strict_json(text):
 
 
 def test_domain_is_one_table_used_by_spec_evaluator_and_models(capsys):
-    from jaxrelic.workflows.evaluate import evaluator
-    from jaxrelic.workflows.registry import MODELS
+    from jaxrelic.interface import get_model
 
-    params = {p.name: p for p in MODELS["twin-higgs"]().parameters}
-    for name in ("m_nu", "x0", "x_end"):
-        lo, hi = domain.BOUNDS[name][:2]
+    adapter = get_model("twin-higgs")
+    assert adapter.parameters is domain.PARAMETERS
+    params = {p.name: p for p in adapter.parameters}
+    for name, (lo, hi) in (("m_nu", (0.02, 100.0)), ("x0", (1.0, 50.0)), ("x_end", (100.0, 600.0))):
         assert (params[name].low, params[name].high) == (lo, hi)
-    cont = evaluator("twin-higgs").continuous
+    cont = adapter.bounds
     assert cont["m_nu"][:2] == (0.02, 100.0) and cont["theta1"][:2] == (0.0, math.pi / 4)
     assert cont["r"][:2] == (0.0, math.inf)
     assert main(["models"]) == 0

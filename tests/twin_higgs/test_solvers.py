@@ -196,7 +196,7 @@ def test_plot_from_result(batch, tmp_path):
     """plots_twin draws q² f(q) and Y(x) of one point (object API, file written)."""
     from matplotlib.figure import Figure
 
-    from jaxrelic.workflows.plots_twin import plot_twin
+    from jaxrelic.models.twin_higgs.plots import plot_twin
 
     one = jax.tree_util.tree_map(lambda a: a[2] if getattr(a, "ndim", 0) else a, batch)
     path = tmp_path / "twin.png"
@@ -207,20 +207,19 @@ def test_plot_from_result(batch, tmp_path):
 
 def test_cli_spec_validation():
     """CLI spec: parameters, defaults and range errors (no solve)."""
-    from jaxrelic.workflows.registry import ParameterError, resolve_parameters
-    from jaxrelic.workflows.specs.twin_higgs import spec
+    from jaxrelic.interface import ParameterError, get_model, resolve_point, run_point
 
-    sp = spec()
+    sp = get_model("twin-higgs")
     assert sp.name == "twin-higgs"
-    names = {p.name for p in sp.parameters}
+    names = set(sp.parameters.names)
     assert {"m_nu", "delta", "r", "theta1", "method"} <= names
-    params = resolve_parameters(sp, {"m_nu": "1", "delta": "0.1", "r": "0.5", "theta1": "4.4e-4"})
+    params = resolve_point(sp, {"m_nu": "1", "delta": "0.1", "r": "0.5", "theta1": "4.4e-4"})
     assert params["method"] == "eq38"
     with pytest.raises(ParameterError, match="theta1"):
-        resolve_parameters(sp, {"theta1": "0.8"})
+        resolve_point(sp, {"theta1": "0.8"})
     with pytest.raises(ParameterError, match="method"):
-        resolve_parameters(sp, {"method": "nope"})
+        resolve_point(sp, {"method": "nope"})
     for name, value in (("r", 0.0), ("theta1", float(np.pi / 4))):
         bad = dict(params, **{name: value})
         with pytest.raises(ParameterError, match=name):
-            sp.run(bad)
+            run_point(sp, {k: bad[k] for k in sp.parameters.names})

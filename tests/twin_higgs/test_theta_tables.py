@@ -105,7 +105,7 @@ def _factored_point(delta, r, theta1):
     """Sweep point function's solver with the θ₁-independent tables (single point, no vmap)."""
     m = TwinHiggs(1.0, delta, r, theta1)
     grid = make_grid(m, x0=5.0, x_end=300.0, n_a=600, n_q=128)
-    res = th._relic_on_grid(m, grid, "eq38", x_range=(5.0, 300.0), tables=th.solver_tables(m, grid))
+    res = th.relic_on_grid(m, grid, "eq38", x_range=(5.0, 300.0), tables=th.solver_tables(m, grid))
     return res
 
 

@@ -39,7 +39,7 @@ from .equations import (
     xi_from_u as xi_from_u,
 )
 from .model import (
-    COGENESIS_PARAMETERS as COGENESIS_PARAMETERS,
+    PARAMETERS as PARAMETERS,
     cross_parameter_error as cross_parameter_error,
     DARK_SECTORS as DARK_SECTORS,
     FLAVOUR_REGIMES as FLAVOUR_REGIMES,

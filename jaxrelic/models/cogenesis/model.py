@@ -32,10 +32,11 @@ import numpy as np
 from jax import Array
 
 from ..._x64 import check_x64
+from ...interface.parameters import Condition, Parameter, ParameterTable
 from ...thermo.chemical import SpectatorCoefficients, spectator_coefficients
 
 __all__ = [
-    "COGENESIS_PARAMETERS",
+    "PARAMETERS",
     "Cogenesis",
     "DARK_SECTORS",
     "FLAVOUR_REGIMES",
@@ -49,27 +50,7 @@ __all__ = [
 #: Perturbativity bound on |y_i|, |λ_i| and κ: √(4π) (tree-level partial-wave
 #: unitarity of a Yukawa vertex, the customary "coupling ≤ √(4π)" bound).
 PERTURBATIVE_COUPLING = math.sqrt(4.0 * math.pi)
-
-#: Public real parameters of a cogenesis point, the one range table of the CLI spec
-#: (``jaxrelic relic cogenesis``) and of the workflow point function:
-#: name -> (unit, default, (low, high), description).  Couplings y_i, λ_i are complex with
-#: |·| ≤ :data:`PERTURBATIVE_COUPLING`.  Cross-parameter conditions (checked by the CLI and by
-#: :class:`Cogenesis`): M1 < M2, T_RH < M1; m_phi = m_phi_ratio · m_chi.  The lower end of
-#: T_RH keeps the asymmetry production above the electroweak crossover: ΔY_B = (28/79) Y_{B−L}
-#: and g_* = 106.75 assume active sphalerons and a fully relativistic SM, and the dimension-5
-#: source dY/dx ∝ x⁻² makes ≤ 1 % of the asymmetry below T_RH/100 ≥ 100 GeV
-#: (docs/physics/cogenesis_eft_validity.md §6).
-COGENESIS_PARAMETERS = {
-    "M1": ("GeV", 1e11, (1e4, 1e18), "lighter heavy-neutrino mass (> T_RH)"),
-    "M2": ("GeV", 3e11, (1e4, 1e18), "heavier heavy-neutrino mass (> M1)"),
-    "T_RH": ("GeV", 2e10, (1e4, 1e18), "reheating temperature of the SM bath (< M1; see eft_valid)"),
-    "xi_i": ("", 0.0, (0.0, 1.0), "initial dark-to-visible temperature ratio T'/T at reheating"),
-    "m_chi": ("GeV", 0.0, (0.0, 1e6), "dark-matter mass; 0 = the ADM mass implied by the asymmetries"),
-    "m_phi_ratio": ("", 1.5, (1.001, 1e3), "m_phi / m_chi (phi decays to chi + eta)"),
-    "kappa": ("", 1.0, (0.0, PERTURBATIVE_COUPLING), "sink coupling kappa of kappa phi chi eta"),
-    "x_max": ("", 1e4, (10.0, 1e8), "end of the UV integration in x = T_RH/T (analytic tail beyond)"),
-}
-
+_G4 = PERTURBATIVE_COUPLING
 
 def cross_parameter_error(M1: float, M2: float, T_RH: float) -> str | None:
     """Message naming the parameter and its allowed range if M1 < M2 or T_RH < M1 fails, else None.
@@ -168,6 +149,47 @@ FLAVOUR_REGIME_T_RANGE = {
     "tau:tau": (1e9, 10**11.5),
     "tau:e": (1e9, 10**11.5),
 }
+
+
+#: The cogenesis model's one parameter table (CLI, workflows, traced-domain flags).  Couplings y_i,
+#: λ_i are complex with |·| ≤ √(4π) (enter the workflows as y1_abs, y1_arg, …).  Cross-parameter
+#: conditions (checked by the CLI/adapter and by :class:`Cogenesis`): M1 < M2, T_RH < M1;
+#: m_phi = m_phi_ratio · m_chi.  The lower end of T_RH keeps the asymmetry production above the
+#: electroweak crossover: ΔY_B = (28/79) Y_{B−L} and g_* = 106.75 assume active sphalerons and a
+#: fully relativistic SM, and the dimension-5 source dY/dx ∝ x⁻² makes ≤ 1 % of the asymmetry below
+#: T_RH/100 ≥ 100 GeV (docs/physics/cogenesis_eft_validity.md §6).  The :class:`Cogenesis` rate
+#: object itself accepts any positive scales (its rates are scale-free; tests use toy units); the
+#: physical domain of a relic/asymmetry result is this table.
+PARAMETERS = ParameterTable(
+    Parameter("y1", "", complex(0.015), None, round(_G4, 4), "Yukawa y_1 of y_i (L.H) N_i", kind="complex"),
+    Parameter("y2", "", complex(0.025j), None, round(_G4, 4), "Yukawa y_2", kind="complex"),
+    Parameter("lambda1", "", complex(0.03), None, round(_G4, 4), "portal coupling lambda_1 of lambda_i (chi phi*) N_i",
+              kind="complex"),
+    Parameter("lambda2", "", complex(-0.2121, 0.2121), None, round(_G4, 4), "portal coupling lambda_2",
+              kind="complex"),
+    Parameter("M1", "GeV", 1e11, 1e4, 1e18, "lighter heavy-neutrino mass (> T_RH)", log=True),
+    Parameter("M2", "GeV", 3e11, 1e4, 1e18, "heavier heavy-neutrino mass (> M1)", log=True),
+    Parameter("T_RH", "GeV", 2e10, 1e4, 1e18, "reheating temperature of the SM bath (< M1; see eft_valid)",
+              log=True),
+    Parameter("xi_i", "", 0.0, 0.0, 1.0, "initial dark-to-visible temperature ratio T'/T at reheating"),
+    Parameter("m_chi", "GeV", 0.0, 0.0, 1e6, "dark-matter mass; 0 = the ADM mass implied by the asymmetries"),
+    Parameter("m_phi_ratio", "", 1.5, 1.001, 1e3, "m_phi / m_chi (phi decays to chi + eta)", log=True),
+    Parameter("kappa", "", 1.0, 0.0, PERTURBATIVE_COUPLING, "sink coupling kappa of kappa phi chi eta", log=True),
+    Parameter("mixed", "", True, description="include the mixed (t-channel) crossings", kind="bool"),
+    Parameter("washout", "", True, description="keep wash-out/wash-in terms (false: source only)", kind="bool"),
+    Parameter("nlo_dim5", "", False, description="include the O(s^2) term of the dim-5 pair channel", kind="bool"),
+    Parameter("dark_sector", "", "minimal", description="dark-sector dof option", kind="choice",
+              choices=tuple(DARK_SECTORS)),
+    Parameter("flavour_regime", "", "all", description="SM spectator regime (c_lH)", kind="choice",
+              choices=tuple(FLAVOUR_REGIMES)),
+    Parameter("x_max", "", 1e4, 10.0, 1e8, "end of the UV integration in x = T_RH/T (analytic tail beyond)",
+              log=True),
+    conditions=(
+        Condition(("M2", "M1"), "M1 < M2", lambda v: v["M1"] < v["M2"]),
+        Condition(("T_RH", "M1"), "T_RH < M1 (reheating below the lighter N; eft_valid flags T_RH where on-shell "
+                                  "N production exceeds 1 % of the EFT production)", lambda v: v["T_RH"] < v["M1"]),
+    ),
+)
 
 
 # ---------------------------------------------------------------------------

@@ -59,6 +59,7 @@ from ...stats.equilibrium import STATISTICS
 from ...stats.equilibrium import log_n_eq as _log_n_eq_mb
 from ...thermo.background import Background
 from ...thermo.dof import GStar
+from ...interface.parameters import Condition, Parameter, ParameterTable
 
 __all__ = [
     "FreezeInDecay",
@@ -96,22 +97,30 @@ T_END_OVER_M_PARENT = 1.0 / 500.0
 UV_X_END_MIN = 1000.0
 
 #: Public parameters: name -> (unit, default, (low, high), description).
-FREEZE_IN_DECAY_PARAMETERS = {
-    "m_parent": ("GeV", 1000.0, (1e-2, 1e15), "mass m_B of the bath particle B (B -> chi + SM)"),
-    "g_parent": ("", 2.0, (1.0, 1000.0), "internal dof g_B of B"),
-    "width": ("GeV", 5.75e-18, (0.0, 1e15), "partial width Gamma(B -> chi + SM) (0 < width < m_parent)"),
-    "m_dm": ("GeV", 0.01, (1e-9, 1e15), "dark-matter mass (< m_parent)"),
-    "g_dm": ("", 2.0, (1.0, 100.0), "internal dof of chi (self-conjugate)"),
-    "statistics": ("", "MB", STATISTICS, "statistics of B: MB, FD or BE"),
-}
-FREEZE_IN_UV_PARAMETERS = {
-    "T_RH": ("GeV", 1e10, (1e-3, 1e18), "reheating temperature (instantaneous; > m_dm, < Lambda)"),
-    "Lambda": ("GeV", 8.5e17, (1e-3, 1e19), "EFT scale Lambda (> T_RH)"),
-    "dim": ("", "5", ("5", "6"), "operator dimension: gamma = c T^6/Lambda^2 (5) or c T^8/Lambda^4 (6)"),
-    "m_dm": ("GeV", 1.0, (1e-9, 1e15), "dark-matter mass (< T_RH)"),
-    "g_dm": ("", 2.0, (1.0, 100.0), "internal dof of chi (self-conjugate)"),
-    "coefficient": ("", 1.0, (1e-12, 1e12), "c in gamma_reaction = c T^(2d-4)/Lambda^(2d-8)"),
-}
+FREEZE_IN_DECAY_PARAMETERS = ParameterTable(
+    Parameter("m_parent", "GeV", 1000.0, 1e-2, 1e15, "mass m_B of the bath particle B (B -> chi + SM)", log=True),
+    Parameter("g_parent", "", 2.0, 1.0, 1000.0, "internal dof g_B of B", log=True),
+    Parameter("width", "GeV", 5.75e-18, 0.0, 1e15, "partial width Gamma(B -> chi + SM) (0 < width < m_parent)",
+              log=True),
+    Parameter("m_dm", "GeV", 0.01, 1e-9, 1e15, "dark-matter mass (< m_parent)", log=True),
+    Parameter("g_dm", "", 2.0, 1.0, 100.0, "internal dof of chi (self-conjugate)", log=True),
+    Parameter("statistics", "", "MB", description="statistics of B: MB, FD or BE", kind="choice",
+              choices=STATISTICS),
+    conditions=(Condition(("width", "m_parent"), "0 < width < m_parent",
+                          lambda v: (v["width"] > 0) & (v["width"] < v["m_parent"])),
+                Condition(("m_dm", "m_parent"), "m_dm < m_parent", lambda v: v["m_dm"] < v["m_parent"])),
+)
+FREEZE_IN_UV_PARAMETERS = ParameterTable(
+    Parameter("T_RH", "GeV", 1e10, 1e-3, 1e18, "reheating temperature (instantaneous; > m_dm, < Lambda)", log=True),
+    Parameter("Lambda", "GeV", 8.5e17, 1e-3, 1e19, "EFT scale Lambda (> T_RH)", log=True),
+    Parameter("dim", "", "5", description="operator dimension: gamma = c T^6/Lambda^2 (5) or c T^8/Lambda^4 (6)",
+              kind="choice", choices=("5", "6")),
+    Parameter("m_dm", "GeV", 1.0, 1e-9, 1e15, "dark-matter mass (< T_RH)", log=True),
+    Parameter("g_dm", "", 2.0, 1.0, 100.0, "internal dof of chi (self-conjugate)", log=True),
+    Parameter("coefficient", "", 1.0, 1e-12, 1e12, "c in gamma_reaction = c T^(2d-4)/Lambda^(2d-8)", log=True),
+    conditions=(Condition(("T_RH", "m_dm", "Lambda"), "m_dm < T_RH < Lambda",
+                          lambda v: (v["m_dm"] < v["T_RH"]) & (v["T_RH"] < v["Lambda"])),),
+)
 
 
 # --------------------------------------------------------------------------------------
@@ -133,11 +142,16 @@ def _check(name, value, lo, hi, *, lo_open=False, hi_open=False, unit="", text=N
     return arr
 
 
+def _check_table(table, name, value):
+    """float64 ``value`` checked against ``table[name]`` (ValueError for concrete values out of range)."""
+    table.check(name, value)
+    return jnp.asarray(value, dtype=jnp.float64)
+
+
 def _within(table, name, value, *, lo_open=False):
-    """Traced-safe range test of ``value`` against ``table[name]``'s (low, high)."""
-    lo, hi = table[name][2]
-    v = jnp.asarray(value)
-    return jnp.isfinite(v) & ((v > lo) if lo_open else (v >= lo)) & (v <= hi)
+    """Traced-safe range test of ``value`` against ``table[name]`` (and ``> low`` with ``lo_open``)."""
+    ok = table[name].contains(value)
+    return ok & (jnp.asarray(value) > table[name].low) if lo_open else ok
 
 
 def _domain_code(ok):
@@ -245,14 +259,14 @@ class FreezeInDecay(AbstractNetworkModel):
         if _concrete(eta) and float(eta) not in (0.0, 1.0, -1.0):
             raise ValueError(f"statistics={statistics!r} invalid; allowed: one of {', '.join(STATISTICS)}")
         self.eta = jnp.asarray(eta, dtype=jnp.float64)
-        self.m_parent = _check("m_parent", m_parent, *P["m_parent"][2], unit="GeV")
-        self.width = _check("width", width, 0.0, float(P["width"][2][1]), lo_open=True, unit="GeV",
+        self.m_parent = _check_table(P, "m_parent", m_parent)
+        self.width = _check("width", width, 0.0, float(P["width"].high), lo_open=True, unit="GeV",
                             text="(0, m_parent)")
         _check_less("width", width, "m_parent", m_parent, "(0, m_parent)")
-        self.m_dm = _check("m_dm", m_dm, *P["m_dm"][2], unit="GeV")
-        _check_less("m_dm", m_dm, "m_parent", m_parent, f"[{P['m_dm'][2][0]:g}, m_parent)")
-        self.g_parent = _check("g_parent", g_parent, *P["g_parent"][2])
-        self.g_dm = _check("g_dm", g_dm, *P["g_dm"][2])
+        self.m_dm = _check_table(P, "m_dm", m_dm)
+        _check_less("m_dm", m_dm, "m_parent", m_parent, f"[{P['m_dm'].low:g}, m_parent)")
+        self.g_parent = _check_table(P, "g_parent", g_parent)
+        self.g_dm = _check_table(P, "g_dm", g_dm)
 
     def domain_status(self):
         """OUT_OF_RANGE where a traced parameter leaves FREEZE_IN_DECAY_PARAMETERS or the
@@ -325,11 +339,11 @@ class FreezeInUV(AbstractNetworkModel):
                 raise ValueError(f"dim={dim!r} invalid; allowed: one of 5, 6")
             dim = d
         self.dim = jnp.asarray(dim, dtype=jnp.float64)
-        self.T_RH = _check("T_RH", T_RH, *P["T_RH"][2], unit="GeV")
-        self.Lambda = _check("Lambda", Lambda, *P["Lambda"][2], unit="GeV")
-        self.m_dm = _check("m_dm", m_dm, *P["m_dm"][2], unit="GeV")
-        self.g_dm = _check("g_dm", g_dm, *P["g_dm"][2])
-        self.coefficient = _check("coefficient", coefficient, *P["coefficient"][2])
+        self.T_RH = _check_table(P, "T_RH", T_RH)
+        self.Lambda = _check_table(P, "Lambda", Lambda)
+        self.m_dm = _check_table(P, "m_dm", m_dm)
+        self.g_dm = _check_table(P, "g_dm", g_dm)
+        self.coefficient = _check_table(P, "coefficient", coefficient)
         if _concrete(T_RH, m_dm) and not float(T_RH) > float(m_dm):
             raise ValueError(
                 f"T_RH={float(T_RH):g} outside the allowed range (m_dm, Lambda) GeV "

@@ -1,7 +1,7 @@
 """Vanilla thermal leptogenesis (one heavy neutrino, Buchmüller–Di Bari–Plümacher)."""
 
 from .model import VanillaLeptogenesis as VanillaLeptogenesis
-from .model import LEPTOGENESIS_PARAMETERS as LEPTOGENESIS_PARAMETERS
+from .model import PARAMETERS as PARAMETERS
 from .model import UNFLAVOURED_M1_MIN as UNFLAVOURED_M1_MIN
 from .model import davidson_ibarra_bound as davidson_ibarra_bound
 from .model import validity_notes as validity_notes

@@ -52,11 +52,12 @@ import numpy as np
 from ... import constants as c
 from ...numerics.interpolate import CubicSpline
 from ...numerics.special import k1e, k2e
+from ...interface.parameters import Parameter, ParameterTable, is_traced
 from ...thermo.chemical import spectator_coefficients
 
 __all__ = [
     "VanillaLeptogenesis",
-    "LEPTOGENESIS_PARAMETERS",
+    "PARAMETERS",
     "UNFLAVOURED_M1_MIN",
     "davidson_ibarra_bound",
     "validity_notes",
@@ -77,17 +78,22 @@ __all__ = [
     "z_b_bdp",
 ]
 
-#: Public parameters: name -> (unit, default, (low, high), description).
-LEPTOGENESIS_PARAMETERS = {
-    "M1": ("GeV", 1e10, (1e3, 1e18), "mass M₁ of the lightest heavy Majorana neutrino"),
-    "epsilon": ("", 1e-6, (-1.0, 1.0), "CP asymmetry ε₁ of N₁ decays (ε₁ > 0 gives η_B > 0)"),
-    "K": ("", 10.0, (1e-4, 1e4), "decay parameter K = Γ_D/H(T=M₁) = m̃₁/m_*"),
-    "g_star": ("", 106.75, (10.0, 1000.0), "relativistic dof g_* = g_*s during leptogenesis (SM: 106.75)"),
-    "m_bar": ("eV", 0.05, (0.0, 10.0), "m̄ = (m₁² + m₂² + m₃²)^½ of the ΔL = 2 washout (L6)"),
-}
-
 #: Allowed initial N₁ abundances at z_start.
 INITIAL_CONDITIONS = ("thermal", "zero")
+
+#: The model's one parameter table (CLI, workflows, constructor checks).
+PARAMETERS = ParameterTable(
+    Parameter("M1", "GeV", 1e10, 1e3, 1e18, "mass M₁ of the lightest heavy Majorana neutrino", log=True),
+    Parameter("epsilon", "", 1e-6, -1.0, 1.0, "CP asymmetry ε₁ of N₁ decays (ε₁ > 0 gives η_B > 0)"),
+    Parameter("K", "", 10.0, 1e-4, 1e4, "decay parameter K = Γ_D/H(T=M₁) = m̃₁/m_*", log=True),
+    Parameter("initial", "", "thermal", description="N₁ abundance at z_start = 1e-3", kind="choice",
+              choices=INITIAL_CONDITIONS),
+    Parameter("washout_delta_L2", "", False, description="include the ΔL = 2 washout ∝ M₁ m̄²", kind="bool"),
+    Parameter("g_star", "", 106.75, 10.0, 1000.0, "relativistic dof g_* = g_*s during leptogenesis (SM: 106.75)",
+              log=True),
+    Parameter("m_bar", "eV", 0.05, 0.0, 10.0, "m̄ = (m₁² + m₂² + m₃²)^½ of the ΔL = 2 washout (L6)"),
+)
+_REAL = ("M1", "epsilon", "K", "g_star", "m_bar")
 
 #: Y_B / Y_{B−L} = 28/79 (SM, all Yukawas and sphalerons in equilibrium), exact
 #: rational from :func:`~jaxrelic.models.cogenesis.model.spectator_coefficients`.
@@ -139,16 +145,14 @@ def validity_notes(M1: float, epsilon: float) -> list:
     return notes
 
 
-def _check_range(name, value, lo, hi, unit=""):
-    """ValueError for concrete out-of-range values; traced values pass (see ``in_domain``)."""
-    arr = jnp.asarray(value, dtype=jnp.float64)
-    u = f" {unit}" if unit else ""
-    if isinstance(arr, jax.core.Tracer):
-        return arr
-    v = np.asarray(value, dtype=np.float64)
-    if not np.all(np.isfinite(v)) or not np.all((v >= lo) & (v <= hi)):
-        raise ValueError(f"VanillaLeptogenesis: {name}={value!r}{u} outside the allowed range [{lo:g}, {hi:g}]{u}")
-    return arr
+def _check(name, value):
+    """float64 array of ``value``; ValueError naming ``name`` and its range for concrete values
+    out of :data:`PARAMETERS` (traced values pass, see ``in_domain``)."""
+    prm = PARAMETERS[name]
+    if not is_traced(value) and not prm.valid(value):
+        u = f" {prm.unit}" if prm.unit else ""
+        raise ValueError(f"VanillaLeptogenesis: {name}={value!r}{u} outside the allowed range {prm.range_text()}")
+    return jnp.asarray(value, dtype=jnp.float64)
 
 
 class VanillaLeptogenesis(eqx.Module):
@@ -197,12 +201,11 @@ class VanillaLeptogenesis(eqx.Module):
         g_star=106.75,
         m_bar=0.05,
     ):
-        P = LEPTOGENESIS_PARAMETERS
-        self.M1 = _check_range("M1", M1, *P["M1"][2], unit="GeV")
-        self.epsilon = _check_range("epsilon", epsilon, *P["epsilon"][2])
-        self.K = _check_range("K", K, *P["K"][2])
-        self.g_star = _check_range("g_star", g_star, *P["g_star"][2])
-        self.m_bar = _check_range("m_bar", m_bar, *P["m_bar"][2], unit="eV")
+        self.M1 = _check("M1", M1)
+        self.epsilon = _check("epsilon", epsilon)
+        self.K = _check("K", K)
+        self.g_star = _check("g_star", g_star)
+        self.m_bar = _check("m_bar", m_bar)
         if initial not in INITIAL_CONDITIONS:
             raise ValueError(
                 f"VanillaLeptogenesis: initial={initial!r} invalid; allowed: {', '.join(INITIAL_CONDITIONS)}"
@@ -215,12 +218,8 @@ class VanillaLeptogenesis(eqx.Module):
         self.washout_delta_L2 = bool(washout_delta_L2)
 
     def in_domain(self):
-        """bool: every parameter within LEPTOGENESIS_PARAMETERS (jnp; the solver flags OUT_OF_RANGE)."""
-        ok = jnp.asarray(True)
-        for name, (_, _, (lo, hi), _) in LEPTOGENESIS_PARAMETERS.items():
-            v = getattr(self, name)
-            ok = ok & jnp.isfinite(v) & (v >= lo) & (v <= hi)
-        return ok
+        """bool: every parameter within :data:`PARAMETERS` (jnp; the solver flags OUT_OF_RANGE)."""
+        return PARAMETERS.contains({name: getattr(self, name) for name in _REAL})
 
 
 # ---------------------------------------------------------------------------

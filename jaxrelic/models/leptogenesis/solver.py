@@ -66,7 +66,7 @@ class LeptogenesisResult(eqx.Module):
         N_B−L(z) = ε₁ κ(z), same normalisation.
     status : int32 array
         :mod:`jaxrelic.numerics.status` code; OUT_OF_RANGE where a traced parameter lies
-        outside ``LEPTOGENESIS_PARAMETERS`` (concrete ones raise in the constructor).
+        outside ``PARAMETERS`` (concrete ones raise in the constructor).
     num_steps : array
         ODE steps taken.
     """

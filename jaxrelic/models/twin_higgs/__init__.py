@@ -7,6 +7,7 @@ decay widths (:mod:`.widths`).  Physics reference: ``twin_coscattering.md``
 """
 
 from . import domain as domain
+from .domain import PARAMETERS as PARAMETERS
 from .model import TwinHiggs as TwinHiggs
 from .processes import (
     msq_A as msq_A,
@@ -83,4 +84,5 @@ from .solver import (
     relic_twin as relic_twin,
     relic_twin_theta_scan as relic_twin_theta_scan,
     solver_tables as solver_tables,
+    relic_on_grid as relic_on_grid,
 )

@@ -8,9 +8,9 @@ module is the *only* place where the domain is written down; it is used by
 * :func:`~jaxrelic.models.twin_higgs.solver.relic_twin` and the sweep point function
   (traced values: :func:`in_domain` → status ``OUT_OF_RANGE`` per point),
 * the CLI spec ``jaxrelic relic twin-higgs`` and ``jaxrelic models``
-  (:data:`BOUNDS`, :data:`CONDITIONS`, :func:`range_text`).
+  (:data:`PARAMETERS`, :data:`CONDITIONS`, :func:`range_text`).
 
-Single-parameter bounds (:data:`BOUNDS`):
+Single-parameter bounds (:data:`PARAMETERS`):
 
 ==========  ====================  =============================================
 name        allowed               reason (twin_domain.md)
@@ -40,58 +40,60 @@ from __future__ import annotations
 
 import math
 
-import jax
 import jax.numpy as jnp
-import numpy as np
 
-__all__ = ["BOUNDS", "CONDITIONS", "MODEL_FIELDS", "GRID_FIELDS", "range_text", "check_concrete",
-           "condition_violations", "in_domain"]
+from ...interface.parameters import Condition, Parameter, ParameterTable, is_traced
 
-#: name -> (low, high, low_open, high_open, unit, text).  ``None`` = unbounded.
-BOUNDS = {
-    "m_nu": (0.02, 100.0, False, False, "GeV", "0.02 <= m_nu <= 100 GeV"),
-    "delta": (0.0, None, True, False, "", "delta > 0"),
-    "r": (0.0, None, True, False, "", "r > 0 and r < 1 + delta"),
-    "theta1": (0.0, math.pi / 4, True, True, "rad", "0 < theta1 < pi/4"),
-    "e_hat": (0.0, math.sqrt(4.0 * math.pi), True, False, "", "0 < e_hat <= sqrt(4 pi)"),
-    "epsilon": (0.0, None, False, False, "", "epsilon >= 0"),
-    "x0": (1.0, 50.0, False, False, "", "1 <= x0 <= 50"),
-    "x_end": (100.0, 600.0, False, False, "", "100 <= x_end <= 600"),
-}
+__all__ = ["PARAMETERS", "CONDITIONS", "MODEL_FIELDS", "GRID_FIELDS", "METHODS", "range_text", "check_concrete",
+           "condition_violations", "in_domain", "is_traced"]
+
+#: Solution methods of :func:`~jaxrelic.models.twin_higgs.solver.relic_twin`.
+METHODS = ("eq38", "iterate", "coannihilation", "coscattering_integrated", "coscattering_unintegrated")
+
+#: Cross-parameter conditions, in words and as a (traced-safe) test.
+CONDITIONS = (
+    Condition(("r", "delta"), "r < 1 + delta (twin photon lighter than the twin tau, m_gamma < m_tau: "
+                              "tau tau-bar -> gamma gamma open at threshold)",
+              lambda v: v["r"] < 1.0 + v["delta"]),
+)
+
+#: The twin model's one parameter table (model fields, solver settings; docs/physics/twin_domain.md).
+PARAMETERS = ParameterTable(
+    Parameter("m_nu", "GeV", 1.0, 0.02, 100.0, "twin-neutrino (DM) mass, 0.02 ≤ m_ν̂ ≤ 100 GeV", log=True,
+              text="0.02 <= m_nu <= 100 GeV"),
+    Parameter("delta", "", 0.1, 0.0, None, "Δ = (m_τ̂ − m_ν̂)/m_ν̂, > 0", log=True, open_low=True, text="delta > 0"),
+    Parameter("r", "", 0.5, 0.0, None, "r = m_γ̂/m_ν̂, 0 < r < 1 + Δ (m_γ̂ < m_τ̂)", log=True, open_low=True,
+              text="r > 0 and r < 1 + delta"),
+    Parameter("theta1", "rad", 4.378e-4, 0.0, math.pi / 4, "right-handed τ̂–ν̂ mixing, 0 < θ₁ < π/4", log=True,
+              open_low=True, open_high=True, text="0 < theta1 < pi/4"),
+    Parameter("e_hat", "", 0.3, 0.0, math.sqrt(4.0 * math.pi), "twin U(1) gauge coupling ê", log=True,
+              open_low=True, text="0 < e_hat <= sqrt(4 pi)"),
+    Parameter("epsilon", "", 1e-9, 0.0, None, "photon–twin-photon kinetic mixing ε (only late γ̂ decays)",
+              text="epsilon >= 0"),
+    Parameter("method", "", "eq38", description="Boltzmann equation(s) solved", kind="choice", choices=METHODS),
+    Parameter("n_q", "", 128, 100, 1024, "comoving-momentum nodes", kind="int"),
+    Parameter("n_a", "", 600, 100, 8192, "ln a nodes", kind="int"),
+    Parameter("x0", "", 5.0, 1.0, 50.0, "start x = m_ν/T (before freeze-out: a late start is flagged)", log=True,
+              text="1 <= x0 <= 50"),
+    Parameter("x_end", "", 300.0, 100.0, 600.0, "end x = m_ν/T", log=True, text="100 <= x_end <= 600"),
+    Parameter("twin_photon_dof", "", False, description="include γ̂ in g_*, g_*s", kind="bool"),
+    conditions=CONDITIONS,
+)
 
 #: Fields of :class:`TwinHiggs` (in constructor order) and grid settings.
 MODEL_FIELDS = ("m_nu", "delta", "r", "theta1", "e_hat", "epsilon")
 GRID_FIELDS = ("x0", "x_end")
 
-#: Cross-parameter conditions: (parameters involved, text in words).
-CONDITIONS = (
-    (("r", "delta"), "r < 1 + delta (twin photon lighter than the twin tau, m_gamma < m_tau: "
-                     "tau tau-bar -> gamma gamma open at threshold)"),
-)
-
 
 def range_text(name: str) -> str:
     """Human-readable allowed range of one parameter (with the cross conditions)."""
-    return BOUNDS[name][5]
-
-
-def _outside(name: str, x, xp):
-    lo, hi, lo_open, hi_open = BOUNDS[name][:4]
-    bad = xp.logical_not(xp.isfinite(x))
-    if lo is not None:
-        bad = bad | ((x <= lo) if lo_open else (x < lo))
-    if hi is not None:
-        bad = bad | ((x >= hi) if hi_open else (x > hi))
-    return bad
+    return PARAMETERS[name].range_text()
 
 
 def check_concrete(name: str, value) -> float:
-    """Validate one concrete scalar; ``ValueError`` naming ``name`` and its range.
-
-    NaN and ±inf are always rejected.  Returns the value as a Python float.
-    """
+    """Validate one concrete scalar; ``ValueError`` naming ``name`` and its range (NaN, ±inf rejected)."""
     v = float(value)
-    if bool(_outside(name, np.float64(v), np)):
+    if not PARAMETERS[name].valid(v):
         raise ValueError(f"invalid {name}={v!r}; the allowed range is {range_text(name)} (finite, not NaN)")
     return v
 
@@ -109,19 +111,10 @@ def condition_violations(values: dict) -> list[str]:
 
 
 def in_domain(m_nu, delta, r, theta1, e_hat, epsilon, x0=5.0, x_end=300.0):
-    """True where a (possibly traced, batched) point lies inside the whole domain.
-
-    Pure jnp (for ``jit``/``vmap``); the solver turns ``False`` into status
-    ``OUT_OF_RANGE``.
-    """
+    """True where a (possibly traced, batched) point lies inside the whole domain (pure jnp;
+    the solver turns ``False`` into status ``OUT_OF_RANGE``)."""
     vals = dict(m_nu=m_nu, delta=delta, r=r, theta1=theta1, e_hat=e_hat, epsilon=epsilon, x0=x0, x_end=x_end)
-    bad = jnp.zeros(jnp.broadcast_shapes(*(jnp.shape(v) for v in vals.values())), dtype=bool)
+    ok = jnp.ones(jnp.broadcast_shapes(*(jnp.shape(v) for v in vals.values())), dtype=bool)
     for name, v in vals.items():
-        bad = bad | _outside(name, jnp.asarray(v, dtype=jnp.float64), jnp)
-    bad = bad | ~(jnp.asarray(r) < 1.0 + jnp.asarray(delta))
-    return ~bad
-
-
-def is_traced(x) -> bool:
-    """True for a JAX tracer (value unknown at trace time)."""
-    return isinstance(x, jax.core.Tracer)
+        ok = ok & PARAMETERS[name].contains(v)
+    return ok & (jnp.asarray(r) < 1.0 + jnp.asarray(delta))

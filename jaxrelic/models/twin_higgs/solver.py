@@ -77,10 +77,11 @@ __all__ = [
     "relic_twin",
     "relic_twin_theta_scan",
     "solver_tables",
+    "relic_on_grid",
 ]
 
 #: Solution methods of :func:`relic_twin`.
-METHODS = ("eq38", "iterate", "coannihilation", "coscattering_integrated", "coscattering_unintegrated")
+METHODS = domain.METHODS
 #: Phase labels (§6.1); ``TwinRelicResult.phase`` is an index into this tuple.
 PHASES = ("coannihilation", "coscattering", "S/C_S mixed", "C_A/S mixed", "decay-open")
 
@@ -726,7 +727,7 @@ def solver_tables(model: TwinHiggs, grid: TwinGrid) -> TwinTables:
                        n_tail_ca=N_TAIL_CA_FAST, row_stride=ROW_STRIDE_FAST)
 
 
-def _relic_on_grid(model: TwinHiggs, grid: TwinGrid, method: str, adjoint: str = "reverse",
+def relic_on_grid(model: TwinHiggs, grid: TwinGrid, method: str, adjoint: str = "reverse",
                    x_range=None, tables: TwinTables | None = None) -> TwinRelicResult:
     """All solvers of a point on one grid (pure; ``method``, ``adjoint`` static).
 
@@ -809,7 +810,7 @@ def _relic_on_grid(model: TwinHiggs, grid: TwinGrid, method: str, adjoint: str =
 @eqx.filter_jit
 def _relic_jit(model, x0, x_end, *, method, n_q, n_a, twin_photon_dof, adjoint):
     grid = make_grid(model, x0=x0, x_end=x_end, n_a=n_a, n_q=n_q, twin_photon_dof=twin_photon_dof)
-    return _relic_on_grid(model, grid, method, adjoint, x_range=(x0, x_end))
+    return relic_on_grid(model, grid, method, adjoint, x_range=(x0, x_end))
 
 
 def relic_twin(model: TwinHiggs, *, method: str = "eq38", n_q: int = 128, n_a: int = 600,
@@ -875,7 +876,7 @@ def _theta_scan_jit(model, theta1, x0, x_end, *, method, n_q, n_a, twin_photon_d
 
     def one(t):
         m = TwinHiggs(model.m_nu, model.delta, model.r, t, model.e_hat, model.epsilon)
-        return _relic_on_grid(m, grid, method, adjoint, x_range=(x0, x_end), tables=tables)
+        return relic_on_grid(m, grid, method, adjoint, x_range=(x0, x_end), tables=tables)
 
     return jax.vmap(one)(theta1)
 

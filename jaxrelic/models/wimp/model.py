@@ -58,23 +58,28 @@ from ... import constants as c
 from ...numerics import status as st
 from ...numerics.special import k1e, k2e
 from ...engines.network import AbstractNetworkModel, NetworkRates
+from ...interface.parameters import Condition, Parameter, ParameterTable, is_traced
 from ...stats.equilibrium import log_n_eq, log_n_eq_quantum
 from ...stats.thermal_average import thermal_average, thermal_average_checked
 
-__all__ = ["WIMP", "WIMP_PARAMETERS", "NOTHING_ANNIHILATES"]
+__all__ = ["WIMP", "PARAMETERS", "NOTHING_ANNIHILATES", "SIGMA_UNITS"]
 
-#: Public parameters: name -> (unit, default, (low, high), description).
-#: sigma_v = 0 with b > 0 is a pure p-wave relic; sigma_v = b = 0 (nothing annihilates) is
-#: rejected for concrete values (see :class:`WIMP`).
-WIMP_PARAMETERS = {
-    "mass": ("GeV", 100.0, (1e-2, 1e5), "dark-matter mass m"),
-    "sigma_v": ("cm^3/s", 2.2e-26, (0.0, 1e-18), "s-wave coefficient a of σv = a + b v²"),
-    "b": ("cm^3/s", 0.0, (0.0, 1e-18), "p-wave coefficient b of σv = a + b v²"),
-    "g": ("", 2.0, (1.0, 100.0), "internal degrees of freedom of χ (per particle)"),
-    "self_conjugate": ("bool", True, (False, True), "Majorana-like (True) or Dirac-like (False)"),
-    "statistics": ("choice", "MB", ("MB", "FD", "BE"),
-                   "equilibrium statistics of χ: MB, or FD/BE for a hot (relativistic) relic"),
-}
+#: The WIMP's parameter table (CLI, workflows, constructor checks).  sigma_v = 0 with b > 0 is a
+#: pure p-wave relic; sigma_v = b = 0 (nothing annihilates) is rejected for concrete values
+#: unless a cross section or coannihilation is given (see :class:`WIMP`).
+PARAMETERS = ParameterTable(
+    Parameter("mass", "GeV", 100.0, 1e-2, 1e5, "dark-matter mass m", log=True),
+    Parameter("sigma_v", "cm^3/s", 2.2e-26, 0.0, 1e-18, "s-wave coefficient a of σv = a + b v²", log=True),
+    Parameter("b", "cm^3/s", 0.0, 0.0, 1e-18, "p-wave coefficient b of σv = a + b v²"),
+    Parameter("g", "", 2.0, 1.0, 100.0, "internal degrees of freedom of χ (per particle)", log=True),
+    Parameter("self_conjugate", "", True, description="Majorana-like (True) or Dirac-like (False)", kind="bool"),
+    Parameter("statistics", "", "MB", description="equilibrium statistics of χ: MB, or FD/BE for a hot "
+              "(relativistic) relic", kind="choice", choices=("MB", "FD", "BE")),
+    conditions=(Condition(("sigma_v", "b"), "sigma_v > 0 or b > 0 (something annihilates)",
+                          lambda v: (v["sigma_v"] > 0) | (v["b"] > 0)),),
+)
+#: Ranges of the constructor-only (array) options.
+_OPTIONS = ParameterTable(Parameter("partner_delta", low=0.0), Parameter("conversion_sigma_v", "cm^3/s", 0.0, 0.0, 1e-10))
 
 #: x = m/T at which a user σ(s) must pass :func:`thermal_average_checked` (freeze-out region).
 _X_CERTIFY = (2.0, 5.0, 10.0, 20.0, 30.0, 50.0)
@@ -84,29 +89,24 @@ NOTHING_ANNIHILATES = ("sigma_v=0 and b=0: nothing annihilates (allowed: sigma_v
                        "cm^3/s, or a cross section sigma, or coannihilation)")
 
 
-def _range_text(lo, hi):
-    return f"[{lo:g}, inf)" if math.isinf(hi) else f"[{lo:g}, {hi:g}]"
+#: Accepted units of a user cross section σ(s): GeV⁻² (natural units) or cm².
+SIGMA_UNITS = ("GeV^-2", "cm^2")
 
 
-def _is_traced(value) -> bool:
-    return any(isinstance(leaf, jax.core.Tracer) for leaf in jax.tree_util.tree_leaves(value))
+class _CmSquared:
+    """σ(s) given in cm², returned in GeV⁻² (hashable: it is a static field of the model)."""
 
+    def __init__(self, sigma):
+        self.sigma = sigma
 
-def _check_range(name, value, lo, hi):
-    """ValueError naming ``name`` and the range for concrete values (NaN, ±inf are out of
-    range); traced values pass through and are flagged by :meth:`WIMP.domain_status`."""
-    if _is_traced(value):
-        return value
-    v = np.asarray(value, dtype=np.float64)
-    if not np.all(np.isfinite(v)) or not np.all((v >= lo) & (v <= hi)):
-        shown = v.tolist() if v.ndim else float(v)
-        raise ValueError(f"{name}={shown!r} outside the allowed range {_range_text(lo, hi)}")
-    return value
+    def __call__(self, s):
+        return self.sigma(s) / c.GEV2_TO_CM2
 
+    def __hash__(self):
+        return hash(("cm^2", self.sigma))
 
-def _in_range(value, lo, hi):
-    v = jnp.asarray(value)
-    return jnp.all(jnp.isfinite(v) & (v >= lo) & (v <= hi))
+    def __eq__(self, other):
+        return isinstance(other, _CmSquared) and other.sigma == self.sigma
 
 
 class WIMP(AbstractNetworkModel):
@@ -133,9 +133,12 @@ class WIMP(AbstractNetworkModel):
         is 3ζ(3)/4 = 0.902× the MB value for FD and ζ(3) = 1.202× for BE (quadrature,
         :func:`jaxrelic.stats.equilibrium.log_n_eq_quantum`).
     sigma : callable, optional
-        σ(s) [GeV⁻²] of χχ → bath, overriding (sigma_v, b): thermally averaged
+        σ(s) of χχ → bath in the unit ``sigma_unit`` (default GeV⁻²), overriding (sigma_v, b): thermally averaged
         exactly (Gondolo–Gelmini, :func:`jaxrelic.stats.thermal_average`).  Must be
         jnp-vectorised in s.
+    sigma_unit : {"GeV^-2", "cm^2"}
+        Unit of the values returned by ``sigma`` (⟨σv⟩-type inputs, ``sigma_v``/``b``, are
+        always cm³/s).
     resonances : sequence of (M, Γ), optional
         s-channel poles of ``sigma`` [GeV] (Γ > 0), passed to ``thermal_average``:
         without them a pole narrower than the Laguerre node spacing (e.g. a
@@ -197,21 +200,21 @@ class WIMP(AbstractNetworkModel):
         resonances: Sequence = (),
         thresholds: Sequence = (),
         statistics: str = "MB",
+        sigma_unit: str = "GeV^-2",
     ):
         f64 = lambda v: jnp.asarray(v, dtype=jnp.float64)  # noqa: E731
-        rng = lambda name: WIMP_PARAMETERS[name][2]  # noqa: E731
-        self.mass = f64(_check_range("mass", mass, *rng("mass")))
-        self.sigma_v = f64(_check_range("sigma_v", sigma_v, *rng("sigma_v")))
-        self.b = f64(_check_range("b", b, *rng("b")))
-        self.g = f64(_check_range("g", g, *rng("g")))
+        self.mass = f64(PARAMETERS.check("mass", mass))
+        self.sigma_v = f64(PARAMETERS.check("sigma_v", sigma_v))
+        self.b = f64(PARAMETERS.check("b", b))
+        self.g = f64(PARAMETERS.check("g", g))
         self.self_conjugate = bool(self_conjugate)
-        if statistics not in WIMP_PARAMETERS["statistics"][2]:
-            raise ValueError(f"statistics={statistics!r} invalid; allowed: one of MB, FD, BE")
-        self.statistics = statistics
-        self.sigma = sigma
+        self.statistics = PARAMETERS.check("statistics", statistics)
+        if sigma_unit not in SIGMA_UNITS:
+            raise ValueError(f"sigma_unit={sigma_unit!r} invalid; allowed: one of {', '.join(SIGMA_UNITS)}")
+        self.sigma = sigma if sigma is None or sigma_unit == "GeV^-2" else _CmSquared(sigma)
         pd = f64(partner_delta).reshape(-1)
         k = pd.shape[0]
-        self.partner_delta = f64(_check_range("partner_delta", pd, 0.0, math.inf)) if k else pd
+        self.partner_delta = f64(_OPTIONS.check("partner_delta", pd)) if k else pd
         self.partner_g = f64(partner_g).reshape(-1)
         if self.partner_g.shape[0] != k:
             raise ValueError(f"partner_g must have {k} entries (one per partner), got {self.partner_g.shape[0]}")
@@ -220,7 +223,7 @@ class WIMP(AbstractNetworkModel):
         self.coannihilation = f64(coannihilation)
         if self.coannihilation.shape != (k + 1, k + 1):
             raise ValueError(f"coannihilation must have shape ({k + 1}, {k + 1}), got {self.coannihilation.shape}")
-        self.conversion_sigma_v = f64(_check_range("conversion_sigma_v", conversion_sigma_v, 0.0, 1e-10))
+        self.conversion_sigma_v = f64(_OPTIONS.check("conversion_sigma_v", conversion_sigma_v))
         self.partner_width = f64(jnp.zeros(k) if partner_width is None else partner_width).reshape(-1)
         if self.partner_width.shape[0] != k:
             raise ValueError(f"partner_width must have {k} entries, got {self.partner_width.shape[0]}")
@@ -232,29 +235,27 @@ class WIMP(AbstractNetworkModel):
             if len(r) != 2:
                 raise ValueError(f"resonances must be (M, Γ) pairs [GeV], got {r!r}")
             M, G = r
-            if not _is_traced((M, G)) and not (float(M) > 0.0 and float(G) > 0.0 and math.isfinite(float(M))
+            if not is_traced((M, G)) and not (float(M) > 0.0 and float(G) > 0.0 and math.isfinite(float(M))
                                                and math.isfinite(float(G))):
                 raise ValueError(f"resonance (M, Γ)={r!r} must have finite M > 0 and Γ > 0 [GeV]")
             pairs.append((f64(M), f64(G)))
         self.resonances = tuple(pairs)
         self.thresholds = tuple(f64(t) for t in thresholds)
-        if sigma is None and not _is_traced((sigma_v, b, coannihilation)):
+        if sigma is None and not is_traced((sigma_v, b, coannihilation)):
             others = np.asarray(coannihilation, dtype=np.float64).copy()
             others[0, 0] = 0.0
             if float(sigma_v) == 0.0 and float(b) == 0.0 and not np.any(others != 0.0):
                 raise ValueError(NOTHING_ANNIHILATES)
 
     def domain_status(self):
-        """OUT_OF_RANGE where a (traced) parameter is outside WIMP_PARAMETERS' range;
+        """OUT_OF_RANGE where a (traced) parameter is outside :data:`PARAMETERS`' range;
         NOT_CONVERGED where a user σ(s) has a feature (a narrow pole not passed in
         ``resonances``) that the thermal average cannot resolve at x = 2 … 50
         (:func:`~jaxrelic.stats.thermal_average_checked`), so ⟨σv⟩ may be badly wrong."""
-        rng = lambda name: WIMP_PARAMETERS[name][2]  # noqa: E731
-        ok = (_in_range(self.mass, *rng("mass")) & _in_range(self.sigma_v, *rng("sigma_v"))
-              & _in_range(self.b, *rng("b")) & _in_range(self.g, *rng("g"))
-              & _in_range(self.conversion_sigma_v, 0.0, 1e-10))
+        ok = PARAMETERS.contains({"mass": self.mass, "sigma_v": self.sigma_v, "b": self.b, "g": self.g}) \
+            & _OPTIONS.contains({"conversion_sigma_v": self.conversion_sigma_v})
         if self.partner_delta.shape[0]:
-            ok = ok & _in_range(self.partner_delta, 0.0, math.inf)
+            ok = ok & _OPTIONS.contains({"partner_delta": self.partner_delta})
         certified = jnp.asarray(True)
         if self.sigma is not None:
             T = self.mass / jnp.asarray(_X_CERTIFY)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from .. import constants as c
-from .plots import new_axes
+from ... import constants as c
+from ...interface.plotting import new_axes
 
 __all__ = ["latex_sci", "plot_asymmetries", "plot_cogenesis"]
 

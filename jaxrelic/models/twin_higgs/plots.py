@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from .plots import new_axes
+from ...interface.plotting import new_axes
 
 __all__ = ["plot_twin_distribution", "plot_twin_yield", "plot_twin", "overlay_twin_sweep", "TWIN_AXIS_LABELS"]
 
@@ -190,7 +190,7 @@ def overlay_twin_sweep(ax, ds, xd: str, yd: str) -> dict:
     """
     import json
 
-    from ..models.twin_higgs.solver import PHASES
+    from .solver import PHASES
 
     out = {"phase_boundaries": [], "phase_labels": [], "r_equals_delta": None, "r_equals_1_plus_delta": None}
     x = np.asarray(ds[xd].values, dtype=float)

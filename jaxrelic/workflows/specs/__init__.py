@@ -1,1 +1,0 @@
-"""One module per CLI model, each exposing ``spec() -> ModelSpec`` (see ``registry._SPEC_MODULES``)."""
