@@ -195,6 +195,7 @@ def conversion_kernel(
     g1: float,
     g2: float,
     m_b,
+    m_b_out=None,
     bath_stats: str = "MB",
     bath_out_stats: str | None = None,
     grid2: MomentumGrid | None = None,
@@ -204,13 +205,17 @@ def conversion_kernel(
     batch_size: int = 8,
     check: bool = True,
 ) -> ConversionKernel:
-    """Linear kernel of 1 + b ↔ 2 + b′ with b, b′ the same bath species in equilibrium (m_b′ = m_b).
+    """Linear kernel of 1 + b ↔ 2 + b′ with b, b′ bath species in equilibrium (μ = 0).
 
     ``msq(s, t)``: Σ_spins |M|² of 1 + b → 2 + b′ (s = (p₁+p_b)², t = (p₁−p₂)²), symmetric factors
-    included.  ``bath_stats`` of b (incoming), ``bath_out_stats`` of b′ (default: same).
-    S_ij = μ₁_i μ₂_j Â(p₁_i, p₂_j)/(4E₁_iE₂_j) (kernel_reduce.scatter_hat).
+    included.  ``m_b_out`` = m_b′ (default m_b, e.g. ν̂ γ̂ ↔ τ̂ γ̂); ``bath_stats`` of b (incoming),
+    ``bath_out_stats`` of b′ (default: same).  S_ij = μ₁_i μ₂_j Â(p₁_i, p₂_j)/(4E₁_iE₂_j)
+    (kernel_reduce.scatter_hat); the reverse process 2 + b′ → 1 + b uses the same S.
     """
-    eta = _common_checks(T, {"m1": m1, "m2": m2, "m_b": m_b}, {"bath_stats": bath_stats, "bath_out_stats": bath_out_stats or bath_stats})
+    m_b_out = m_b if m_b_out is None else m_b_out
+    eta = _common_checks(
+        T, {"m1": m1, "m2": m2, "m_b": m_b, "m_b_out": m_b_out}, {"bath_stats": bath_stats, "bath_out_stats": bath_out_stats or bath_stats}
+    )
     grid2 = grid1 if grid2 is None else grid2
     if check:
         check_grid(grid1, m1, T, "grid1")
@@ -220,7 +225,7 @@ def conversion_kernel(
     mu1, mu2 = grid1.measure(), grid2.measure()
 
     def row(p):
-        return scatter_hat(msq, p, grid2.p, m1, m2, m_b, T, eta["bath_stats"], eta["bath_out_stats"], n_q, n_e, n_phi)
+        return scatter_hat(msq, p, grid2.p, m1, m2, m_b, T, eta["bath_stats"], eta["bath_out_stats"], n_q, n_e, n_phi, mbp=m_b_out)
 
     A = _rows(row, grid1.p, batch_size)
     S = mu1[:, None] * mu2[None, :] * A / (4.0 * E1[:, None] * E2[None, :])

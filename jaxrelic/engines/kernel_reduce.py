@@ -31,69 +31,111 @@ def _legendre01(n):
     return jnp.asarray(0.5 * (x + 1.0)), jnp.asarray(0.5 * w)
 
 
-def scatter_hat(msq, p1, p2, m1, m2, mb, T, eta_b, eta_bp, n_q=16, n_e=16, n_phi=8):
-    """Â(p₁, p₂) [GeV²] of 1(p₁) + b → 2(p₂) + b′, m_b′ = m_b (docs §2):
+def _phi_average(msq, m1, mb, E1, p1, p2, dp, Q, Eb, t, om, dlt, n_phi):
+    """⟨Σ|M|²(s, t)⟩_φ at the (Q, E_b) nodes: s = (p₁ + p_b)² with p⃗_b at the δ-fixed angle α to q⃗
+    and azimuth φ about q⃗ (Gauss–Legendre on [0, π]).  Shapes: Q, t (..., k, 1); Eb (..., k, n_e)."""
+    pb = jnp.sqrt(jnp.maximum((Eb - mb) * (Eb + mb), _TINY))
+    cosa = jnp.clip((2.0 * Eb * om + dlt + t) / (2.0 * pb * Q), -1.0, 1.0)
+    sina = _safe_sqrt(1.0 - cosa**2)
+    p1par = (p1 - p2) * (p1 + p2) / (2.0 * Q) + 0.5 * Q
+    p1perp = _safe_sqrt(((p1 + p2) ** 2 - Q**2) * (Q - dp) * (Q + dp)) / (2.0 * Q)
+    xf, wf = gauss_legendre(n_phi)
+    cphi = jnp.cos(0.5 * jnp.pi * (jnp.asarray(xf) + 1.0))
+    wphi = jnp.asarray(0.5 * wf)  # (1/π)∫_0^π dφ
+    base = m1**2 + mb**2 + 2.0 * E1 * Eb - 2.0 * pb * cosa * p1par
+    s = base[..., None] - 2.0 * (pb * sina * p1perp)[..., None] * cphi
+    return jnp.sum(msq(s, t[..., None]) * wphi, axis=-1)
 
-        Â = 1/(16π p₁ p₂) ∫_{Q_lo}^{p₁+p₂} dQ ∫_{E_min(Q)}^∞ dE_b ⟨Σ|M|²(s, t) 𝔉(E_b, E_b + ω)⟩_φ,
 
-    Q = |p⃗₁ − p⃗₂|, ω = E₁ − E₂, t = ω² − Q², Q_lo = max(|p₁ − p₂|, |ω|) (t ≤ 0),
-    E_min = (Q√(1 + 4m_b²/|t|) − ω)/2, 𝔉 = e^{−(E_b+E_b′)/2T}/[(1+η e^{−E_b/T})(1+η′ e^{−E_b′/T})],
-    φ = azimuth of p⃗_b about q⃗ (s depends on it, t does not).  The equilibrium reaction density per
-    d³p₁ d³p₂/(2π)⁶ is e^{−(E₁+E₂)/2T} Â/(4E₁E₂).
-    Quadrature: Q in two Gauss–Legendre panels ([0, 30T] and the rest above Q_lo, n_q each),
-    E_b by Gauss–Laguerre (n_e, scale T), φ by Gauss–Legendre on [0, π] (n_phi).
+def scatter_hat(msq, p1, p2, m1, m2, mb, T, eta_b, eta_bp, n_q=16, n_e=16, n_phi=8, mbp=None):
+    """Â(p₁, p₂) [GeV²] of 1(p₁) + b → 2(p₂) + b′ (docs §2):
+
+        Â = 1/(16π p₁ p₂) ∫ dQ ∫ dE_b ⟨Σ|M|²(s, t) 𝔉(E_b, E_b + ω)⟩_φ,
+
+    Q = |p⃗₁ − p⃗₂| ∈ [|p₁ − p₂|, p₁ + p₂], ω = E₁ − E₂, t = ω² − Q² ≤ (m_b − m_b′)², and E_b over
+    the set where the δ-fixed angle between p⃗_b and q⃗ is real: 4tE² + 4ω(Δ+t)E + (Δ+t)² + 4m_b²Q² ≤ 0,
+    Δ = m_b² − m_b′², i.e. E_b ≥ E_min for t < 0 and E₋ ≤ E_b ≤ E₊ for 0 < t ≤ (m_b − m_b′)².
+    𝔉 = e^{−(E_b+E_b′)/2T}/[(1+η e^{−E_b/T})(1+η′ e^{−E_b′/T})]; φ = azimuth of p⃗_b about q⃗ (s depends on
+    it, t does not).  The equilibrium reaction density per d³p₁ d³p₂/(2π)⁶ is e^{−(E₁+E₂)/2T} Â/(4E₁E₂).
+    Quadrature (static sizes): t < 0: Q in two Gauss–Legendre panels ([0, 30T] above max(|p₁−p₂|, |ω|)
+    and the rest), E_b by Gauss–Laguerre (scale T); t > 0 (only if m_b′ ≠ m_b): one Gauss–Legendre
+    panel in Q (v² map at the λ = 0 end) and E_b by Gauss–Legendre after the inverse-CDF map of
+    e^{−E/T} on [E₋, E₊]; φ by Gauss–Legendre on [0, π].
     """
+    mbp = mb if mbp is None else mbp
     p1 = jnp.asarray(p1, dtype=jnp.float64)
     p2 = jnp.asarray(p2, dtype=jnp.float64)
     E1 = jnp.sqrt(m1**2 + p1**2)
     E2 = jnp.sqrt(m2**2 + p2**2)
     om = (m1**2 - m2**2 + (p1 - p2) * (p1 + p2)) / (E1 + E2)  # E₁ − E₂ without cancellation
+    dlt = (mb - mbp) * (mb + mbp)
     aw = jnp.abs(om)
     dp = jnp.abs(p1 - p2)
+    ex = lambda a: a[..., None]  # noqa: E731
+    xq, wq = _legendre01(n_q)
+    e3 = lambda a: ex(ex(a))  # noqa: E731
+
+    # ---------------- t < 0: Q ∈ [max(|p₁−p₂|, |ω|), p₁ + p₂], E_b ∈ [E_min, ∞)
     q_lo = jnp.maximum(dp, aw)
     d0 = jnp.maximum(dp - aw, 0.0)  # Q_lo − |ω|
     L = p1 + p2 - q_lo
-    open_ = L > 0.0  # no kinematically allowed |q⃗| when |ω| ≥ p₁ + p₂ (e.g. slow 1 → heavier slow 2)
+    open_ = L > 0.0  # no allowed |q⃗| when |ω| ≥ p₁ + p₂ (e.g. slow 1 → heavier slow 2)
     L = jnp.where(open_, L, T)  # dummy nodes there, weight 0 (keeps gradients finite)
     LA = jnp.minimum(L, _Q_PANEL_T * T)
-    xq, wq = _legendre01(n_q)
-    ex = lambda a: a[..., None]  # noqa: E731
     y = jnp.concatenate([ex(LA) * xq, ex(LA) + ex(L - LA) * xq], axis=-1)  # (..., 2 n_q)
     wy = jnp.where(ex(open_), jnp.concatenate([ex(LA) * wq, ex(L - LA) * wq], axis=-1), 0.0)
     Q = ex(q_lo) + y
     tm = (ex(d0) + y) * (Q + ex(aw))  # −t > 0
     tm = jnp.maximum(tm, 1e-24 * (Q + ex(aw) + T) ** 2)
-    r = jnp.sqrt(1.0 + 4.0 * mb**2 / tm)
-    Qr = Q * r
+    sql = jnp.sqrt((tm + (mb + mbp) ** 2) * (tm + (mb - mbp) ** 2))  # √λ(t, m_b², m_b′²)
     omq = ex(om)
-    emin_pos = 0.5 * (tm + 4.0 * mb**2 * Q**2 / tm) / (Qr + jnp.abs(omq))  # ω > 0 branch, cancellation-free
-    emin = jnp.where(omq > 0.0, emin_pos, 0.5 * (Qr - omq))
+    wd = omq * (dlt - tm)  # ω(Δ + t)
+    cq = (dlt - tm) ** 2 + 4.0 * mb**2 * Q**2
+    emin = jnp.where(wd >= 0.0, (wd + Q * sql) / (2.0 * tm), cq / (2.0 * jnp.maximum(Q * sql - wd, _TINY)))
     emin = jnp.maximum(emin, mb)
-    # ---- bath energy: E_b = E_min + T u, Gauss–Laguerre weight e^{−u}
     xu, wu = gauss_laguerre(n_e, 0.0)
-    xu, wu = jnp.asarray(xu), jnp.asarray(wu)
-    Eb = emin[..., None] + T * xu  # (..., 2n_q, n_e)
-    Ebp = Eb + omq[..., None]
+    Eb = ex(emin) + T * jnp.asarray(xu)  # (..., 2n_q, n_e)
+    Ebp = Eb + ex(omq)
     corr = sym_bath_factor(Eb, Ebp, T, eta_b, eta_bp)
-    boltz = jnp.exp(-(emin + 0.5 * omq) / T)[..., None]  # e^{−(E_b + E_b′)/2T} at u = 0
-    wE = T * wu * boltz * corr
-    pb = jnp.sqrt(jnp.maximum((Eb - mb) * (Eb + mb), _TINY))
-    Qe = Q[..., None]
-    t = -tm[..., None]
-    cosa = jnp.clip((2.0 * Eb * omq[..., None] + t) / (2.0 * pb * Qe), -1.0, 1.0)
-    sina = _safe_sqrt(1.0 - cosa**2)
-    p1e = ex(ex(p1))
-    p2e = ex(ex(p2))
-    p1par = (p1e - p2e) * (p1e + p2e) / (2.0 * Qe) + 0.5 * Qe
-    p1perp = _safe_sqrt(((p1e + p2e) ** 2 - Qe**2) * (Qe - ex(ex(dp))) * (Qe + ex(ex(dp)))) / (2.0 * Qe)
-    xf, wf = gauss_legendre(n_phi)
-    cphi = jnp.cos(0.5 * jnp.pi * (jnp.asarray(xf) + 1.0))
-    wphi = jnp.asarray(0.5 * wf)  # (1/π)∫_0^π dφ
-    base = m1**2 + mb**2 + 2.0 * ex(ex(E1)) * Eb - 2.0 * pb * cosa * p1par
-    s = base[..., None] - 2.0 * (pb * sina * p1perp)[..., None] * cphi
-    m2avg = jnp.sum(msq(s, t[..., None]) * wphi, axis=-1)  # (..., 2n_q, n_e)
-    inner = jnp.sum(m2avg * wE, axis=-1)
-    integral = jnp.sum(inner * wy, axis=-1)
+    wE = T * jnp.asarray(wu) * ex(jnp.exp(-(emin + 0.5 * omq) / T)) * corr
+    m2avg = _phi_average(msq, m1, mb, e3(E1), e3(p1), e3(p2), e3(dp), ex(Q), Eb, ex(-tm), e3(om), dlt, n_phi)
+    integral = jnp.sum(jnp.sum(m2avg * wE, axis=-1) * wy, axis=-1)
+
+    # ---------------- 0 < t ≤ (m_b − m_b′)²: Q ∈ [max(|p₁−p₂|, Q_t0), max(·, |ω|)], E_b ∈ [E₋, E₊]
+    if not (isinstance(mb, (int, float)) and isinstance(mbp, (int, float)) and mb == mbp):
+        dm2 = (mb - mbp) ** 2
+        qt0 = _safe_sqrt(om**2 - dm2)
+        a0 = jnp.minimum(jnp.maximum(dp, qt0), p1 + p2)
+        b0 = jnp.minimum(jnp.maximum(a0, aw), p1 + p2)
+        L0 = b0 - a0
+        open0 = L0 > 0.0
+        L0 = jnp.where(open0, L0, T)
+        y0 = ex(L0) * xq**2  # v² map: the E-range ∝ √(Q − Q_t0) becomes linear in v
+        w0 = jnp.where(ex(open0), ex(L0) * 2.0 * xq * wq, 0.0)
+        Q0 = ex(a0) + y0
+        tp = (ex(aw) - Q0) * (ex(aw) + Q0)  # t > 0
+        tp = jnp.maximum(tp, 1e-24 * (Q0 + ex(aw) + T) ** 2)
+        # λ = ((m_b+m_b′)² − t)((m_b−m_b′)² − t), (m_b−m_b′)² − t = Q² − Q_t0² = (Q − Q_t0)(Q + Q_t0)
+        sql0 = _safe_sqrt(((mb + mbp) ** 2 - tp) * (ex(a0 - qt0) + y0) * (Q0 + ex(qt0)))
+        wd0 = -omq * (dlt + tp)  # −ω(Δ + t) > 0 where the range exists
+        c0 = (dlt + tp) ** 2 + 4.0 * mb**2 * Q0**2
+        num = wd0 + Q0 * sql0
+        ok0 = (wd0 > 0.0) & (num > 0.0) & ex(open0)
+        num = jnp.where(ok0, num, 1.0)
+        e_lo = jnp.maximum(c0 / (2.0 * num), mb)  # E₋ (cancellation-free: E₋E₊ = c/(4t))
+        e_hi = num / (2.0 * tp)
+        ok0 = ok0 & (e_hi > e_lo)
+        e_lo = jnp.where(ok0, e_lo, mb + T)  # dummy (finite) nodes where the range is empty, weight 0
+        LE = jnp.where(ok0, e_hi - e_lo, T)
+        span = -jnp.expm1(-LE / T)  # inverse-CDF map of e^{−(E−E₋)/T} on [E₋, E₊]
+        xe, we = _legendre01(n_e)
+        u = -jnp.log1p(-ex(span) * xe)  # (E − E₋)/T
+        Eb0 = ex(e_lo) + T * u
+        Ebp0 = Eb0 + ex(omq)
+        corr0 = sym_bath_factor(Eb0, Ebp0, T, eta_b, eta_bp)
+        wE0 = jnp.where(ex(ok0), T * ex(span) * we * ex(jnp.exp(-(e_lo + 0.5 * omq) / T)) * corr0, 0.0)
+        m2avg0 = _phi_average(msq, m1, mb, e3(E1), e3(p1), e3(p2), e3(dp), ex(Q0), Eb0, ex(tp), e3(om), dlt, n_phi)
+        integral = integral + jnp.sum(jnp.sum(m2avg0 * wE0, axis=-1) * w0, axis=-1)
     return integral / (16.0 * jnp.pi * p1 * p2)
 
 
@@ -184,8 +226,8 @@ def fp_gamma(msq, m, g, mb, T, eta_b, n_e=48, n_t=16):
 
         γ = 1/(384 π³ g m³ T) ∫_{m_b}^∞ dE_b f_b(1 − η f_b) ∫_{−4k²}^0 dt (−t) Σ|M|²(m² + m_b² + 2mE_b, t),
 
-    k = √(E_b² − m_b²): Bringmann & Hofmann (2007), hep-ph/0612238, eq. (16) and its t-weighted form
-    in Binder, Bringmann, Gustafsson & Hryczuk (2017), arXiv:1706.07433, eq. (2.10), with Σ|M|²
+    k = √(E_b² − m_b²): Bringmann & Hofmann (2007), hep-ph/0612238, and its t-weighted form
+    in Binder, Bringmann, Gustafsson & Hryczuk (2017), arXiv:1706.07433 (re-derived in docs §5), with Σ|M|²
     summed over all spins (1/g averages the heavy particle's).
     """
     xu, wu = gauss_laguerre(n_e, 0.0)

@@ -19,8 +19,9 @@ def sym_bath(E, Ep, T, eta, etap):
     return np.exp(-(E + Ep) / (2 * T)) / ((1 + eta * np.exp(-E / T)) * (1 + etap * np.exp(-Ep / T)))
 
 
-def mc_scatter_hat(msq, p1, p2, m1, m2, mb, T, eta=0.0, etap=0.0, log2n=20, seed=0, n_rep=4):
+def mc_scatter_hat(msq, p1, p2, m1, m2, mb, T, eta=0.0, etap=0.0, log2n=20, seed=0, n_rep=4, mbp=None):
     """(mean, standard error over n_rep independent scrambles)."""
+    mbp = mb if mbp is None else mbp
     E1 = np.hypot(m1, p1)
     E2 = np.hypot(m2, p2)
     om = E1 - E2
@@ -36,7 +37,7 @@ def mc_scatter_hat(msq, p1, p2, m1, m2, mb, T, eta=0.0, etap=0.0, log2n=20, seed
         k = np.stack([-p2 * sc, np.zeros_like(c), p1 - p2 * c], axis=1)  # p⃗₁ − p⃗₂
         K = np.sum(k * n, axis=1)
         k2 = np.sum(k * k, axis=1)
-        cc = 0.5 * (k2 - om**2)
+        cc = 0.5 * (k2 + mbp**2 - mb**2 - om**2)  # ω E_b = p_b K + cc
         a = om**2 - K**2
         bq = -2 * K * cc
         c0 = om**2 * mb**2 - cc**2
@@ -52,7 +53,7 @@ def mc_scatter_hat(msq, p1, p2, m1, m2, mb, T, eta=0.0, etap=0.0, log2n=20, seed
                 Eb = np.hypot(mb, pb)
                 Ebp = om + Eb
                 good = ok & np.isfinite(pb) & (pb > 0) & (Ebp > 0)
-                good &= np.abs(om * Eb - pb * K - cc) <= 1e-9 * (np.abs(om * Eb) + np.abs(pb * K) + cc)
+                good &= np.abs(om * Eb - pb * K - cc) <= 1e-9 * (np.abs(om * Eb) + np.abs(pb * K) + np.abs(cc))
                 jac = np.abs(pb / Eb - (pb + K) / Ebp)
                 s = m1**2 + mb**2 + 2 * (E1 * Eb - p1 * pb * n[:, 2])
                 t = om**2 - k2
@@ -63,12 +64,13 @@ def mc_scatter_hat(msq, p1, p2, m1, m2, mb, T, eta=0.0, etap=0.0, log2n=20, seed
     return vals.mean(), vals.std(ddof=1) / np.sqrt(len(vals))
 
 
-def mc_scatter_hat_kframe(msq, p1, p2, m1, m2, mb, T, eta=0.0, etap=0.0, log2n=20, seed=0, n_rep=4):
+def mc_scatter_hat_kframe(msq, p1, p2, m1, m2, mb, T, eta=0.0, etap=0.0, log2n=20, seed=0, n_rep=4, mbp=None):
     """Same integral with Q = |p⃗₁ − p⃗₂| sampled uniformly (instead of cos θ₁₂) and n̂ sampled in the
     frame of k̂ = (p⃗₁ − p⃗₂)/Q, cos α = n̂·k̂ mapped as cos α = ±(1 − 2v²)-free uniform; p_b still from
     the energy δ along the ray.  For elastic kernels the integrand concentrates at small Q and
     n̂ ≈ ±k̂ (forward scattering off a soft bath particle); aligning the sampling box with that
     structure keeps the quasi-MC error at the 1e-5 level."""
+    mbp = mb if mbp is None else mbp
     E1 = np.hypot(m1, p1)
     E2 = np.hypot(m2, p2)
     om = E1 - E2
@@ -86,7 +88,7 @@ def mc_scatter_hat_kframe(msq, p1, p2, m1, m2, mb, T, eta=0.0, etap=0.0, log2n=2
         par = (p1**2 - p2**2 + Q**2) / (2 * Q)
         perp = np.sqrt(np.maximum(p1**2 - par**2, 0.0))
         p1n = par * ca + perp * sa * np.cos(ph)
-        cc = 0.5 * (k2 - om**2)
+        cc = 0.5 * (k2 + mbp**2 - mb**2 - om**2)  # ω E_b = p_b K + cc
         a = om**2 - K**2
         bq = -2 * K * cc
         c0 = om**2 * mb**2 - cc**2
@@ -100,7 +102,7 @@ def mc_scatter_hat_kframe(msq, p1, p2, m1, m2, mb, T, eta=0.0, etap=0.0, log2n=2
                 Eb = np.hypot(mb, pb)
                 Ebp = om + Eb
                 good = ok & np.isfinite(pb) & (pb > 0) & (Ebp > 0)
-                good &= np.abs(om * Eb - pb * K - cc) <= 1e-9 * (np.abs(om * Eb) + np.abs(pb * K) + cc)
+                good &= np.abs(om * Eb - pb * K - cc) <= 1e-9 * (np.abs(om * Eb) + np.abs(pb * K) + np.abs(cc))
                 jac = np.abs(pb / Eb - (pb + K) / Ebp)
                 s = m1**2 + mb**2 + 2 * (E1 * Eb - pb * p1n)
                 t = om**2 - k2

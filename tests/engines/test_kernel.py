@@ -50,9 +50,10 @@ def grid():
     return momentum_grid(1.5, 48)
 
 
-@pytest.fixture(scope="module", params=["MB", "BE"])
+@pytest.fixture(scope="module", params=[("MB", MB), ("BE", MB), ("FD", 0.25)])
 def conv(request, grid):
-    return conversion_kernel(msq, grid, T0, m1=M1, m2=M2, g1=2, g2=4, m_b=MB, bath_stats=request.param)
+    stats, mbp = request.param
+    return conversion_kernel(msq, grid, T0, m1=M1, m2=M2, g1=2, g2=4, m_b=MB, m_b_out=mbp, bath_stats=stats)
 
 
 @pytest.fixture(scope="module", params=["MB", "FD"])
@@ -154,24 +155,24 @@ def test_number_conservation_annihilation_pair(annih):
 # ---------------------------------------------------------------- kernel entries vs Monte Carlo
 
 MC_POINTS = [
-    # (m1, m2, m_b, p1, p2, η_b, lab-frame MC?)
-    (1.0, 1.1, 0.1, 0.3, 0.5, 0.0, True),  # conversion ν γ̂ → τ γ̂-like, MB bath
-    (1.0, 1.1, 0.1, 0.2, 0.25, -1.0, True),  # conversion, BE bath
-    (1.0, 1.0, 0.1, 0.3, 0.35, 0.0, False),  # elastic, MB bath
-    (1.0, 1.0, 0.1, 0.3, 0.35, -1.0, False),  # elastic, BE bath
-    (1.0, 1.1, 0.1, 0.3, 0.5, 1.0, False),  # conversion, FD bath
+    # (m1, m2, m_b, m_b′, p1, p2, η_b, sampling, tol)
+    (1.0, 1.1, 0.1, 0.1, 0.3, 0.5, 0.0, "lab", 1e-4),  # conversion ν γ̂ → τ γ̂-like, MB bath
+    (1.0, 1.1, 0.1, 0.1, 0.2, 0.25, -1.0, "lab", 1e-4),  # conversion, BE bath
+    (1.0, 1.0, 0.1, 0.1, 0.3, 0.35, 0.0, "q", 2e-6),  # elastic, MB bath
+    (1.0, 1.0, 0.1, 0.1, 0.3, 0.35, -1.0, "q", 2e-6),  # elastic, BE bath
+    (1.0, 1.1, 0.1, 0.1, 0.3, 0.5, 1.0, "q", 2e-6),  # conversion, FD bath
+    (1.2, 1.0, 0.0, 0.1, 0.1, 0.12, 0.0, "q", 1e-4),  # m_b′ ≠ m_b with a t > 0 sector (bounded E_b)
+    (1.0, 1.1, 0.25, 0.1, 0.3, 0.5, 1.0, "q", 1e-4),  # m_b′ < m_b, FD bath
 ]
 
 
-@pytest.mark.parametrize("m1,m2,mb,p1,p2,eta,lab", MC_POINTS)
-def test_kernel_entries_vs_monte_carlo(m1, m2, mb, p1, p2, eta, lab):
-    ours = float(scatter_hat(msq, jnp.asarray(p1), jnp.asarray(p2), m1, m2, mb, T0, eta, eta))
-    if lab:  # p⃗_b sampled in the lab frame (fully independent parametrisation); 4 × 2^20 Sobol points
-        ref, err = mc_scatter_hat(msq_np, p1, p2, m1, m2, mb, T0, eta, eta, log2n=20)
-        tol = 1e-4
-    else:  # sampling box aligned with q⃗ (forward-peaked elastic integrand): error ~1e-8
-        ref, err = mc_scatter_hat_kframe(msq_np, p1, p2, m1, m2, mb, T0, eta, eta, log2n=20)
-        tol = 2e-6
+@pytest.mark.parametrize("m1,m2,mb,mbp,p1,p2,eta,frame,tol", MC_POINTS)
+def test_kernel_entries_vs_monte_carlo(m1, m2, mb, mbp, p1, p2, eta, frame, tol):
+    ours = float(scatter_hat(msq, jnp.asarray(p1), jnp.asarray(p2), m1, m2, mb, T0, eta, eta, mbp=mbp))
+    if frame == "lab":  # p⃗_b sampled in the lab frame (fully independent parametrisation); 4 × 2^20 Sobol points
+        ref, err = mc_scatter_hat(msq_np, p1, p2, m1, m2, mb, T0, eta, eta, log2n=20, mbp=mbp)
+    else:  # sampling box aligned with q⃗ (forward-peaked elastic integrand)
+        ref, err = mc_scatter_hat_kframe(msq_np, p1, p2, m1, m2, mb, T0, eta, eta, log2n=20, mbp=mbp)
     assert err / ref < 0.5 * tol
     assert abs(ours / ref - 1.0) < tol, (ours, ref, err)
 
@@ -190,7 +191,7 @@ def test_annihilation_rate_vs_thermal_average():
         phi = (a + b * s + c * (m**2 - 0.5 * s)) / (8.0 * jnp.pi)
         return phi / (g1 * g2 * 2.0 * jnp.sqrt(s * (s - 4.0 * m**2)))
 
-    grid = momentum_grid(1.5, 64)
+    grid = momentum_grid(2.0, 64)  # E − m = 24.7 T at p_max: truncation e^{−24.7}
     A = annihilation_kernel(msq_a, grid, T, m1=m, m2=m, g1=g1, g2=g2, m_b=0.0)
     f = 2.0 * A.f_eq1()
     C1, _ = A.apply(f, f)
@@ -280,13 +281,13 @@ def test_fokker_planck_gamma_closed_form():
 
 
 def test_gradient_vs_finite_differences():
-    grid = momentum_grid(1.5, 16)
+    grid = momentum_grid(1.5, 8)
     T = 0.08
 
     def scalar(params):
         lam, mb, m2 = params
         K = conversion_kernel(
-            lambda s, t: lam**2 * (1.0 + 0.3 * s - 0.2 * t), grid, T, m1=1.0, m2=m2, g1=2, g2=2, m_b=mb, n_q=8, n_e=8, n_phi=4, check=False
+            lambda s, t: lam**2 * (1.0 + 0.3 * s - 0.2 * t), grid, T, m1=1.0, m2=m2, g1=2, g2=2, m_b=mb, m_b_out=0.2, n_q=8, n_e=8, n_phi=4, check=False
         )
         f1 = K.f_eq1() * 1.5
         C1, _ = K.apply(f1, K.f_eq2())
