@@ -112,3 +112,47 @@ def mc_scatter_hat_kframe(msq, p1, p2, m1, m2, mb, T, eta=0.0, etap=0.0, log2n=2
         vals.append(4 * np.pi * (qhi - qlo) / (2 * p1 * p2) * np.mean(Q * tot))
     vals = np.array(vals)
     return vals.mean(), vals.std(ddof=1) / np.sqrt(len(vals))
+
+
+def mc_annihilation_w(msq, p1, p2, m1, m2, mb, mbp, T, eta=0.0, etap=0.0, log2n=18, seed=0, n_rep=4):
+    """W(p₁, p₂) = ½∫dcos θ₁₂ ∫ d³p_b/((2π)³2E_b 2E_b′) 2π δ(E₁ + E₂ − E_b − E_b′) Σ|M|² (1 − ηf_b)(1 − η′f_b′)
+    for 1 + 2 → b + b′, with p⃗_b = p_b n̂ sampled in the *lab* frame over (cos θ₁₂, n̂) and p_b from
+    the energy δ (a quadratic along the ray)."""
+    E1, E2 = np.hypot(m1, p1), np.hypot(m2, p2)
+    EP = E1 + E2
+    vals = []
+    for rep in range(n_rep):
+        x = qmc.Sobol(3, scramble=True, seed=seed + rep).random_base2(log2n)
+        c = 2 * x[:, 0] - 1
+        sc = np.sqrt(1 - c**2)
+        cb = 2 * x[:, 1] - 1
+        sb = np.sqrt(1 - cb**2)
+        ph = 2 * np.pi * x[:, 2]
+        n = np.stack([sb * np.cos(ph), sb * np.sin(ph), cb], axis=1)
+        P = np.stack([p2 * sc, np.zeros_like(c), p1 + p2 * c], axis=1)
+        K = np.sum(P * n, axis=1)
+        P2 = np.sum(P * P, axis=1)
+        cc = 0.5 * (EP**2 - P2 + mb**2 - mbp**2)  # E_P E_b = p_b K + cc
+        a = EP**2 - K**2
+        bq = -2 * K * cc
+        c0 = EP**2 * mb**2 - cc**2
+        disc = bq**2 - 4 * a * c0
+        ok = disc >= 0
+        sd = np.sqrt(np.where(ok, disc, 0.0))
+        qq = -0.5 * (bq + np.where(bq >= 0, 1.0, -1.0) * sd)
+        tot = np.zeros_like(c)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            for pb in (qq / a, c0 / qq):
+                Eb = np.hypot(mb, pb)
+                Ebp = EP - Eb
+                good = ok & np.isfinite(pb) & (pb > 0) & (Ebp > 0)
+                good &= np.abs(EP * Eb - pb * K - cc) <= 1e-9 * (EP * Eb + np.abs(pb * K) + np.abs(cc))
+                jac = np.abs(pb / Eb + (pb - K) / Ebp)
+                t = m1**2 + mb**2 - 2 * (E1 * Eb - p1 * pb * n[:, 2])
+                s = m1**2 + m2**2 + 2 * (E1 * E2 - p1 * p2 * c)
+                block = 1.0 / ((1 + eta * np.exp(-Eb / T)) * (1 + etap * np.exp(-Ebp / T)))
+                val = pb**2 / ((2 * np.pi) ** 2 * 4 * Eb * Ebp * jac) * msq(s, t) * block
+                tot += np.where(good, val, 0.0)
+        vals.append(4 * np.pi * np.mean(tot))
+    vals = np.array(vals)
+    return vals.mean(), vals.std(ddof=1) / np.sqrt(len(vals))
