@@ -294,14 +294,11 @@ def decay_kernel(
     eta = _common_checks(T, {"m1": m1, "m2": m2, "m_b": m_b}, {"bath_stats": bath_stats})["bath_stats"]
     check_mass(m1, "m1", positive=True)
     check_positive(width, "width")
+    if not any(isinstance(x, jax.core.Tracer) for x in (m1, m2, m_b)):
+        if not float(m1) > float(m2) + float(m_b):
+            raise ValueError(f"m1 must be > m2 + m_b for the decay 1 → 2 + b, got m1={m1}, m2={m2}, m_b={m_b}")
     if check:
-        import numpy as np
-
-        if not any(isinstance(x, jax.core.Tracer) for x in (m1, m2, m_b)):
-            if not float(m1) > float(m2) + float(m_b):
-                raise ValueError(f"m1 must be > m2 + m_b for the decay 1 → 2 + b, got m1={m1}, m2={m2}, m_b={m_b}")
         check_grid(grid1, m1, T, "grid1")
-        del np
     grid2 = grid1 if grid2 is None else grid2
     T = jnp.asarray(T, dtype=jnp.float64)
     E1, E2 = grid1.energy(m1), grid2.energy(m2)

@@ -316,6 +316,75 @@ def test_gradient_vs_finite_differences():
         assert abs(float(gr[k]) / float(fd) - 1.0) < 1e-6, (k, gr[k], fd)
 
 
+def test_vmap_over_coupling_and_comoving_grid():
+    """vmap of a kernel build over a coupling (∝ λ² exactly), and a comoving grid q/a gives the same operator."""
+    g = momentum_grid(1.5, 8)
+
+    def rate(lam):
+        K = conversion_kernel(lambda s, t: lam**2 * msq(s, t), g, 0.08, m1=1.0, m2=1.1, g1=2, g2=2, m_b=0.1, n_q=8, n_e=8, n_phi=2, check=False)
+        return K.rate1()
+
+    r = jax.vmap(rate)(jnp.array([1.0, 2.0]))
+    assert float(jnp.max(jnp.abs(r[1] / (4.0 * r[0]) - 1.0))) < 1e-13
+    a = 3.0
+    gq = MomentumGrid(g.p * a, g.w * a)  # comoving q = a p
+    Kq = conversion_kernel(msq, MomentumGrid(gq.p / a, gq.w / a), 0.08, m1=1.0, m2=1.1, g1=2, g2=2, m_b=0.1, n_q=8, n_e=8, n_phi=2, check=False)
+    assert float(jnp.max(jnp.abs(Kq.rate1() / r[0] - 1.0))) < 1e-13
+
+
+def test_layering():
+    """The engine imports only the generic layers (constants, numerics, thermo, stats) and itself."""
+    import ast
+    import pathlib
+
+    root = pathlib.Path(jaxrelic.__file__).parent / "engines"
+    for path in sorted(root.glob("kernel*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level > 0:
+                mod = (node.module or "").split(".")[0]
+                if node.level == 1:
+                    assert mod.startswith("kernel"), (path.name, node.module)
+                else:
+                    assert mod in ("constants", "numerics", "thermo", "stats"), (path.name, node.module)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module]
+                assert not any(n.startswith("jaxrelic.models") or n.startswith("jaxrelic.workflows") for n in names)
+
+
+# ---------------------------------------------------------------- cross-check with the twin model's 1-D operator
+
+
+@pytest.mark.parametrize("x,stats_in,stats_out,tol", [(20.0, "MB", "MB", 2e-4), (10.0, "BE", "MB", 3e-4)])
+def test_twin_coscattering_rate_vs_c_tilde_S(x, stats_in, stats_out, tol):
+    """Loss rate Γ₁(p) = Σ_j (ν̂ γ̂ → τ̂ γ̂ into τ̂ node j) of the general engine, with Σ|M|²_S of the twin
+    model (arXiv:1805.12139), against the model-specific C̃_S(p, T) (Form I with tabulated G_S,
+    docs/physics/twin_collision_operators.md §3.1), for p < 1.5 m_ν.  C̃_S(BE) has a BE *incoming*
+    γ̂ only (no stimulated-emission factor 1 + f_γ̂ for the outgoing one), hence bath_out_stats="MB"."""
+    from jaxrelic.models.twin_higgs import TwinHiggs, c_tilde_S
+    from jaxrelic.models.twin_higgs.processes import msq_S
+
+    mod = TwinHiggs(1.0, 0.1, 0.5, 1e-3)
+    mnu, mtau, mg = float(mod.m_nu), float(mod.m_tau), float(mod.m_gamma)
+    T = mnu / x
+    g = momentum_grid(3.0, 128)
+    K = conversion_kernel(
+        lambda s, t: msq_S(mod, s, mnu**2 + mtau**2 + 2 * mg**2 - s - t),
+        g,
+        T,
+        m1=mnu,
+        m2=mtau,
+        g1=2,
+        g2=2,
+        m_b=mg,
+        bath_stats=stats_in,
+        bath_out_stats=stats_out,
+    )
+    ref = np.asarray(c_tilde_S(mod, g.p, T, statistics=stats_in))
+    sel = np.asarray(g.p) < 1.5 * mnu
+    rel = np.abs(np.asarray(K.rate1()) / ref - 1.0)[sel]
+    assert rel.max() < tol, rel.max()
+
+
 # ---------------------------------------------------------------- bad inputs
 
 
