@@ -25,16 +25,19 @@ def builders(n):
     g = momentum_grid(2.0, n)
     return {
         "conversion": lambda m: conversion_kernel(msq, g, T, m1=m, m2=1.1, g1=2, g2=2, m_b=0.1, check=False).S,
+        "conversion(b′≠b)": lambda m: conversion_kernel(msq, g, T, m1=m, m2=1.1, g1=2, g2=2, m_b=0.1, m_b_out=0.3, check=False).S,
         "elastic": lambda m: elastic_kernel(msq, g, T, m=m, g=2, m_b=0.1, check=False).S,
         "annihilation(MB)": lambda m: annihilation_kernel(msq, g, T, m1=m, m2=m, g1=2, g2=2, m_b=0.0, check=False).W,
         "annihilation(FD)": lambda m: annihilation_kernel(msq, g, T, m1=m, m2=m, g1=2, g2=2, m_b=0.0, bath_stats="FD", check=False).W,
     }
 
 
-def main(ns):
+def main(ns, only=None):
     print(f"device: {jax.devices()[0]}")
     for n in ns:
         for name, fn in builders(n).items():
+            if only and name not in only:
+                continue
             f = jax.jit(fn)
             t0 = time.perf_counter()
             comp = f.lower(1.0).compile()
@@ -53,4 +56,5 @@ def main(ns):
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [64, 128, 256])
+    args = sys.argv[1:]
+    main([int(a) for a in args if a.isdigit()] or [64, 128, 256], [a for a in args if not a.isdigit()] or None)
