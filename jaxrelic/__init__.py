@@ -24,8 +24,8 @@ __version__ = "0.1.0"
 #: Workflow functions, imported on first use (they pull in xarray/h5netcdf and optax).
 _WORKFLOWS = {
     "fit": "fit",
-    "solve_for": "fit",
-    "trace_contour": "fit",
+    "solve_for": "roots",
+    "trace_contour": "roots",
     "sweep": "sweep",
     "sensitivity": "sensitivity",
     "point_function": "evaluate",
