@@ -57,7 +57,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
-import json
 import math
 import signal
 import threading
@@ -72,8 +71,8 @@ from .output_meta import NOT_RUN, gradient_variable
 from .progress import Progress
 from .registry import MODELS, ParameterError
 from .sensitivity import column_kinds, log_jacobian, scale_columns
-from .sweep_io import (_attrs, _check_matches, _create, _file_chunk_size, _json_fixed, _variables, _write_chunk,
-                       open_dataset, part_path)
+from .sweep_io import (_attrs, _check_matches, _create, _file_chunk_size, _fixed_from_json, _json_fixed, _variables,
+                       _write_chunk, open_dataset, part_path)
 
 __all__ = [
     "NOT_RUN",
@@ -336,10 +335,7 @@ def _compiled(model: str, fixed_json: str, names: tuple, gradient_output: str | 
     from jax.sharding import Mesh, NamedSharding
     from jax.sharding import PartitionSpec as P
 
-    given = json.loads(fixed_json)
-    for k, v in given.items():
-        if isinstance(v, list):
-            given[k] = complex(v[0], v[1])
+    given = _fixed_from_json(fixed_json)
     fn, _ = point_function(model, given, free=names)
 
     if gradient_output is not None:  # the sensitivity Jacobian (1/O) ∂O/∂p; columns scaled by _gradient_columns

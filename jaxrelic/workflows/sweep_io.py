@@ -61,6 +61,8 @@ def part_path(out, index: int) -> Path:
 
 
 def _json_fixed(fixed: Mapping) -> str:
+    """The ``fixed`` attribute: JSON of the fixed values, complex as ``[re, im]`` (:func:`_fixed_from_json`)."""
+
     def enc(v):
         if isinstance(v, complex):
             return [v.real, v.imag]
@@ -71,6 +73,11 @@ def _json_fixed(fixed: Mapping) -> str:
         return float(v)
 
     return json.dumps({k: enc(v) for k, v in sorted(fixed.items())}, sort_keys=True)
+
+
+def _fixed_from_json(text: str) -> dict:
+    """The fixed values of a ``fixed`` attribute (:func:`_json_fixed`), complex ones as ``complex``."""
+    return {k: complex(v[0], v[1]) if isinstance(v, list) else v for k, v in json.loads(text).items()}
 
 
 def _slabs(start: int, stop: int, shape: tuple) -> list:
