@@ -137,7 +137,8 @@ def register(subparsers) -> None:
                    help="memory budget that picks the chunk size, e.g. 4GB, 16GiB (default 6GB; "
                         "docs/workflows/sweep.md lists the memory per point of each model)")
     p.add_argument("--gradients", metavar="OUTPUT",
-                   help="also store d_ln_OUTPUT_d_ln_PARAM for every grid parameter")
+                   help="also store d_ln_OUTPUT_d_ln_PARAM for every grid parameter (d_ln_OUTPUT_d_PARAM for a "
+                        "phase or a grid through 0), as `jaxrelic sensitivity` defines them")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
     p.add_argument("--distributed", action="store_true",
