@@ -54,8 +54,8 @@ _LAZY = {
     "solve_freeze_in_uv": "jaxrelic.models.freeze_in:solve_freeze_in_uv",
     "point_function": "jaxrelic.interface.adapter:point_function",
     "fit": "jaxrelic.workflows.fit:fit",
-    "solve_for": "jaxrelic.workflows.fit:solve_for",
-    "trace_contour": "jaxrelic.workflows.fit:trace_contour",
+    "solve_for": "jaxrelic.workflows.roots:solve_for",
+    "trace_contour": "jaxrelic.workflows.roots:trace_contour",
     "sweep": "jaxrelic.workflows.sweep:sweep",
     "sensitivity": "jaxrelic.workflows.sensitivity:sensitivity",
 }

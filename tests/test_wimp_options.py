@@ -31,7 +31,8 @@ from jaxrelic.engines import GriestSeckel, kolb_turner
 from jaxrelic.engines.network import AbstractNetworkModel
 from jaxrelic.stats.equilibrium import n_eq
 from jaxrelic.workflows.cli import main
-from jaxrelic.workflows.fit import fit, solve_for
+from jaxrelic.workflows.fit import fit
+from jaxrelic.workflows.roots import solve_for
 from jaxrelic.workflows.registry import ParameterError
 
 A, C = 2.3e-26, 1e-26  # σ_00 = σ_11 and σ_01 [cm³/s]

@@ -28,12 +28,13 @@ __all__ = ["register"]
 
 def _cmd_scan(args) -> int:
     from . import sweep as sw
+    from .sweep_io import merge, part_path
 
     if args.merge:
         if args.out is None:
             raise UserError("--merge needs --out FILE.nc (the parts are FILE.part<k>.nc)")
         check_output_file(args.out, "--out")
-        info = sw.merge(args.out, overwrite=args.overwrite)
+        info = merge(args.out, overwrite=args.overwrite)
         info["path"] = str(info["path"])
         if args.json:
             print(dumps_json(info, indent=2))
@@ -59,7 +60,7 @@ def _cmd_scan(args) -> int:
     max_memory = None if args.max_memory is None else parse_bytes(args.max_memory, "--max-memory")
     out = check_output_file(args.out, "--out")  # before any compilation
     if args.process_count is not None and args.process_count > 1 and args.process_index is not None:
-        check_output_file(sw.part_path(out, args.process_index), "--out")
+        check_output_file(part_path(out, args.process_index), "--out")
     from ..interface.registry import get_model
 
     get_model(args.model)  # unknown model -> ParameterError (exit 2) before anything else
@@ -136,7 +137,8 @@ def register(subparsers) -> None:
                    help="memory budget that picks the chunk size, e.g. 4GB, 16GiB (default 6GB; "
                         "docs/workflows/sweep.md lists the memory per point of each model)")
     p.add_argument("--gradients", metavar="OUTPUT",
-                   help="also store d_ln_OUTPUT_d_ln_PARAM for every grid parameter")
+                   help="also store d_ln_OUTPUT_d_ln_PARAM for every grid parameter (d_ln_OUTPUT_d_PARAM for a "
+                        "phase or a grid through 0), as `jaxrelic sensitivity` defines them")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
     p.add_argument("--distributed", action="store_true",

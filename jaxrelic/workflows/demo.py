@@ -30,8 +30,6 @@ cogenesis curve.
 from __future__ import annotations
 
 import pathlib
-import sys
-import time
 
 import jax
 import jax.numpy as jnp
@@ -46,6 +44,7 @@ from ..numerics.status import status_name
 from ..engines.network import solve_network
 from ..thermo.background import Background
 from .plots import plot_relic_curve, plot_yield
+from .progress import Progress
 
 __all__ = ["run_demo", "thermal_relic_curve", "TWIN_POINTS", "COGENESIS_BENCHMARK"]
 
@@ -72,21 +71,6 @@ COGENESIS_BENCHMARK = {
     "m_chi": 1e3,
     "m_phi": 1.5e3,
 }
-
-
-class _Progress:
-    """One line per finished stage on stderr: ``[k/n] message (t s)``."""
-
-    def __init__(self, n: int):
-        self.n, self.k, self.t0 = n, 0, time.perf_counter()
-        self.seconds: list = []
-
-    def done(self, msg: str) -> None:
-        self.k += 1
-        dt = time.perf_counter() - self.t0
-        self.seconds.append(round(dt, 2))
-        print(f"[{self.k}/{self.n}] {msg} ({dt:.1f} s)", file=sys.stderr, flush=True)
-        self.t0 = time.perf_counter()
 
 
 def thermal_relic_curve(masses, target=c.OMEGA_C_H2, background=None, iterations: int = 6):
@@ -185,7 +169,7 @@ def run_demo(out_dir="jaxrelic_demo", quick: bool = False) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     bg = Background.standard_model()
     summary: dict = {"quick": bool(quick)}
-    prog = _Progress(N_STAGES)
+    prog = Progress(N_STAGES, unit="stages", lines=True)  # one line per stage: [k/7] ... (t s)
 
     # 1. WIMP benchmark and its sensitivities
     res, jac = _wimp_benchmark(bg)
@@ -199,8 +183,8 @@ def run_demo(out_dir="jaxrelic_demo", quick: bool = False) -> dict:
         "status": status_name(res.status),
     }
     summary["sensitivity"] = {"dlnOmega_dlnm": float(jac[0]), "dlnOmega_dlnsigmav": float(jac[1])}
-    prog.done(f"WIMP benchmark: Omega h^2 = {float(res.omega_h2):.5f}, x_f = {float(res.x_f):.2f}, "
-              f"dlnΩ/dln m = {jac[0]:+.4f}, dlnΩ/dln σv = {jac[1]:+.4f}")
+    prog.update(1, f"WIMP benchmark: Omega h^2 = {float(res.omega_h2):.5f}, x_f = {float(res.x_f):.2f}, "
+                     f"dlnΩ/dln m = {jac[0]:+.4f}, dlnΩ/dln σv = {jac[1]:+.4f}")
 
     # 2. thermal-relic curve
     masses = np.logspace(-1, 4, 11 if quick else 41)
@@ -213,7 +197,7 @@ def run_demo(out_dir="jaxrelic_demo", quick: bool = False) -> dict:
         "omega_h2": om.tolist(),
         "status": [status_name(s) for s in stat],
     }
-    prog.done(f"thermal-relic curve: {len(masses)} masses, <sigma v> = {sv.min():.3e} … {sv.max():.3e} cm^3/s")
+    prog.update(1, f"thermal-relic curve: {len(masses)} masses, <sigma v> = {sv.min():.3e} … {sv.max():.3e} cm^3/s")
 
     # 3. a small fit
     fr = fit("wimp", {"sigma_v": 2e-26}, {"omega_h2": c.OMEGA_C_H2}, given={"mass": 100.0}, strict=False)
@@ -227,14 +211,14 @@ def run_demo(out_dir="jaxrelic_demo", quick: bool = False) -> dict:
         "converged": bool(fr.converged),
         "status": status_name(fr.status),
     }
-    prog.done(f"fit of <sigma v> to Omega h^2 = {c.OMEGA_C_H2} at m = 100 GeV: {fr.values['sigma_v']:.5e} cm^3/s "
-              f"({fr.iterations} iterations, converged={fr.converged})")
+    prog.update(1, f"fit of <sigma v> to Omega h^2 = {c.OMEGA_C_H2} at m = 100 GeV: {fr.values['sigma_v']:.5e} cm^3/s "
+                     f"({fr.iterations} iterations, converged={fr.converged})")
 
     # 4. twin-neutrino phases
     tres, rows, grid = _twin_phases(quick)
     _plot_twin_phases(tres, rows, out / "twin_phases.png")
     summary["twin_neutrino"] = {"m_nu_GeV": 1.0, "n_q": grid[0], "n_a": grid[1], "points": rows}
-    prog.done("twin-neutrino phases: " + ", ".join(f"{r['phase']} {r['omega_h2']:.4f}" for r in rows))
+    prog.update(1, "twin-neutrino phases: " + ", ".join(f"{r['phase']} {r['omega_h2']:.4f}" for r in rows))
 
     # 5. cogenesis benchmark
     full, source = _cogenesis_benchmark(quick)
@@ -250,8 +234,8 @@ def run_demo(out_dir="jaxrelic_demo", quick: bool = False) -> dict:
     }
     if source is not None:
         summary["cogenesis_benchmark"].update(source_only_Y_B=float(source.Y_B), source_only_Y_chi=float(source.Y_chi))
-    prog.done(f"cogenesis benchmark: Y_B = {float(full.Y_B):.4e}, Y_chi = {float(full.Y_chi):.4e}, "
-              f"xi_final = {float(full.xi_final):.5f}")
+    prog.update(1, f"cogenesis benchmark: Y_B = {float(full.Y_B):.4e}, Y_chi = {float(full.Y_chi):.4e}, "
+                     f"xi_final = {float(full.xi_final):.5f}")
 
     # 6. leptogenesis
     lres = leptogenesis(VanillaLeptogenesis())
@@ -260,14 +244,14 @@ def run_demo(out_dir="jaxrelic_demo", quick: bool = False) -> dict:
         "eta_B": float(lres.eta_B), "Y_B": float(lres.Y_B), "kappa_f": float(lres.kappa_f),
         "status": status_name(lres.status),
     }
-    prog.done(f"leptogenesis: eta_B = {float(lres.eta_B):.4e}, kappa_f = {float(lres.kappa_f):.5f}")
+    prog.update(1, f"leptogenesis: eta_B = {float(lres.eta_B):.4e}, kappa_f = {float(lres.kappa_f):.5f}")
 
     # 7. summary
     summary["stage_seconds"] = prog.seconds  # wall time of stages 1-6 (compilation included)
     (out / "summary.md").write_text(_summary_markdown(summary, masses, sv, om, stat))
     atomic_write_text(out / "summary.json", dumps_json(summary, indent=2))
-    prog.done(f"wrote {out / 'summary.md'}, summary.json, wimp_yield.png, thermal_relic_curve.png, twin_phases.png, "
-              "cogenesis_benchmark.png")
+    prog.update(1, f"wrote {out / 'summary.md'}, summary.json, wimp_yield.png, thermal_relic_curve.png, "
+                     "twin_phases.png, cogenesis_benchmark.png")
     print((out / "summary.md").read_text())
     return summary
 

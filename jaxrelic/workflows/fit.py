@@ -1,44 +1,16 @@
-"""Fits of model parameters to observed abundances, one-parameter roots, contour continuation.
+"""Fits of model parameters to observed abundances (χ², optax L-BFGS).
 
-Three entry points, all built on :func:`jaxrelic.workflows.evaluate.point_function`:
+:func:`fit` — χ² fit of one or more free parameters to one or more targets
+(``Ω h² = 0.120 ± 0.001``, ``Y_B = (8.7 ± 0.06)×10⁻¹¹``, any float output) with
+optax's L-BFGS direction and a backtracking line search, on transformed
+(unconstrained) parameters (:mod:`jaxrelic.workflows.transforms`), built on
+:func:`jaxrelic.workflows.evaluate.point_function`; returns a :class:`FitResult` and
+raises :class:`FitError` when it does not converge.  One-parameter roots and
+contours are in :mod:`jaxrelic.workflows.roots`.
 
-* :func:`fit` — χ² fit of one or more free parameters to one or more targets
-  (``Ω h² = 0.120 ± 0.001``, ``Y_B = (8.7 ± 0.06)×10⁻¹¹``, any float output) with
-  optax's L-BFGS direction and a backtracking line search, on transformed
-  (unconstrained) parameters; returns a :class:`FitResult` and raises
-  :class:`FitError` when it does not converge.
-* :func:`solve_for` — one parameter such that one output equals a target
-  (optimistix Newton, or bisection when a bracket is given); :class:`RootResult`.
-* :func:`trace_contour` — the curve ``output = target`` solved for one parameter
-  along a grid of another (continuation from the previous roots); :class:`ContourResult`.
-
-Parameter transforms
---------------------
-Each free parameter ``p`` with allowed range ``(lo, hi)`` and ``positive`` flag
-(:attr:`Evaluator.continuous`) is mapped to an unconstrained ``u`` by
-:class:`Transform`:
-
-==============================  ============================  =====================================
-range                           ``u``                          ``p(u)``
-==============================  ============================  =====================================
-finite, positive, ``lo > 0``    logit of ``ln p`` in            ``exp(ln lo + (ln hi − ln lo) σ(u))``
-                                ``(ln lo, ln hi)``
-finite otherwise                ``ln((p − lo)/(hi − p))``      ``lo + (hi − lo) σ(u)``
-``[lo, ∞)``                     ``ln(p − lo)``                 ``lo + eˣ``
-``(−∞, hi]``                    ``ln(hi − p)``                 ``hi − eˣ``
-``(−∞, ∞)``                     ``p``                          ``u``
-==============================  ============================  =====================================
-
-(σ is the logistic function; the result is clipped to ``[lo, hi]`` against
-round-off), so every trial point of the optimiser lies in the allowed range.  On
-a range ``[0, hi]`` (WIMP ``sigma_v`` and ``b``) the logit is ``ln p − ln(hi − p) ≈ ln p``
-far below ``hi``, i.e. logarithmic: a free parameter there must start above 0.  Only
-free parameters are transformed; fixed ones enter the model as given, so a pure
+Only free parameters are transformed; fixed ones enter the model as given, so a pure
 p-wave WIMP (``sigma_v = 0`` fixed, ``b`` free) fits like any other, while
-``sigma_v = b = 0`` both fixed (nothing annihilates) is rejected up front.  The
-optimiser works on ``v = (u − u₀)/c`` with ``c = min(1, |p₀ du/dp(p₀)|)``: one unit
-of ``v`` is at most one e-fold of ``p`` near the start (for ``epsilon = 10⁻⁶`` in
-``[−1, 1]`` one unit is a relative change of one instead of 5×10⁵ e-folds).
+``sigma_v = b = 0`` both fixed (nothing annihilates) is rejected up front.
 
 Loss and χ²
 -----------
@@ -54,7 +26,6 @@ and unlike a plain logarithm it stays finite when an output is zero or negative
 
 from __future__ import annotations
 
-import collections
 import dataclasses
 import math
 import time
@@ -65,32 +36,21 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import optax
-import optimistix as optx
 
 from ..numerics import status as st
-from .evaluate import evaluator, point_function, resolve_point
+from .evaluate import evaluator, resolve_point
+from .objective import _A_REL, _CACHE, DEFAULT_TARGETS, FitError, _check_annihilates, _dh, _h, _point, _static_key
 from .registry import ParameterError
+from .transforms import at_bound, bound_text, start_and_scale, transform_for
 
 __all__ = [
     "DEFAULT_TARGETS",
     "FitError",
     "FitResult",
-    "RootResult",
-    "ContourResult",
-    "Transform",
-    "transform_for",
     "normalise_targets",
     "default_sigma",
     "fit",
-    "solve_for",
-    "trace_contour",
 ]
-
-#: Observed values and 1σ errors used when a target is given by name only or without σ.
-#: Ω_c h² = 0.120 ± 0.001: Planck 2018 VI (arXiv:1807.06209), abstract.
-#: Y_B = n_B/s = (8.7 ± 0.06)×10⁻¹¹ from η_B = (6.12 ± 0.04)×10⁻¹⁰ (PDG 2024, BBN review,
-#: Planck 2018 Ω_b h² = 0.0224 ± 0.0001) with Y_B = η_B n_γ0/s₀ = η_B/7.04.
-DEFAULT_TARGETS = {"omega_h2": (0.120, 0.001), "Y_B": (8.7e-11, 0.06e-11)}
 
 #: Relative σ of a target value without an explicit σ and without an entry in DEFAULT_TARGETS.
 DEFAULT_RELATIVE_SIGMA = 0.01
@@ -109,106 +69,6 @@ def default_sigma(name: str, value: float) -> float:
         t_obs, s_obs = DEFAULT_TARGETS[name]
         return s_obs if abs(value) == t_obs else abs(value) * (s_obs / t_obs)
     return DEFAULT_RELATIVE_SIGMA * abs(value)
-
-
-class FitError(RuntimeError):
-    """A fit or root solve did not converge; ``.result`` holds what was reached."""
-
-    def __init__(self, message: str, result=None):
-        super().__init__(message)
-        self.result = result
-
-
-# ------------------------------------------------------------------------ transforms
-
-
-@dataclasses.dataclass(frozen=True)
-class Transform:
-    """Bijection between an allowed range and the real line (see module docstring).
-
-    Attributes
-    ----------
-    kind : {"log-logit", "logit", "log", "neg-log", "identity"}
-    lo, hi : float
-        Allowed range (``±inf`` for open ends).
-    """
-
-    kind: str
-    lo: float
-    hi: float
-
-    def to_unconstrained(self, p):
-        """``u(p)``; ``±inf`` on a bound, NaN outside the range."""
-        p = jnp.asarray(p, dtype=jnp.float64)
-        if self.kind == "log-logit":
-            q = jnp.log(p)
-            return jnp.log(q - math.log(self.lo)) - jnp.log(math.log(self.hi) - q)
-        if self.kind == "logit":
-            return jnp.log(p - self.lo) - jnp.log(self.hi - p)
-        if self.kind == "log":
-            return jnp.log(p - self.lo)
-        if self.kind == "neg-log":
-            return jnp.log(self.hi - p)
-        return p
-
-    def to_physical(self, u):
-        """``p(u)``, always inside ``[lo, hi]``."""
-        u = jnp.asarray(u, dtype=jnp.float64)
-        if self.kind == "log-logit":
-            a, b = math.log(self.lo), math.log(self.hi)
-            p = jnp.exp(_logistic_between(a, b, u))
-        elif self.kind == "logit":
-            p = _logistic_between(self.lo, self.hi, u)
-        elif self.kind == "log":
-            p = self.lo + jnp.exp(jnp.minimum(u, _U_MAX))
-        elif self.kind == "neg-log":
-            p = self.hi - jnp.exp(jnp.minimum(u, _U_MAX))
-        else:
-            return u
-        return jnp.clip(p, self.lo, self.hi)
-
-
-#: Cap of ``u`` in the exponential transforms: ``p`` stays finite (e⁷⁰⁰ ≈ 1e304).
-_U_MAX = 700.0
-
-
-def _zero_tangent(x):
-    x = jnp.asarray(x)
-    if jnp.issubdtype(x.dtype, jnp.inexact):
-        return jnp.zeros_like(x)
-    return np.zeros(x.shape, dtype=jax.dtypes.float0)
-
-
-def _logistic_between(a: float, b: float, u):
-    """``a + (b − a) σ(u)``, accurate near both ends."""
-    w = b - a
-    return jnp.where(u < 0, a + w * jax.nn.sigmoid(u), b - w * jax.nn.sigmoid(-u))
-
-
-def transform_for(lo: float, hi: float, positive: bool) -> Transform:
-    """The :class:`Transform` of a parameter with range ``[lo, hi]`` and ``positive`` flag."""
-    lo_f, hi_f = math.isfinite(lo), math.isfinite(hi)
-    if lo_f and hi_f:
-        return Transform("log-logit" if positive and lo > 0 else "logit", float(lo), float(hi))
-    if lo_f:
-        return Transform("log", float(lo), math.inf)
-    if hi_f:
-        return Transform("neg-log", -math.inf, float(hi))
-    return Transform("identity", -math.inf, math.inf)
-
-
-def _start(name: str, tr: Transform, p0: float) -> tuple[float, float]:
-    """Unconstrained start ``u₀`` and scale ``c`` (module docstring); error on a bound."""
-    u0 = float(tr.to_unconstrained(p0))
-    if not math.isfinite(u0):
-        raise ParameterError(
-            f"start value of free parameter {name}={p0!r} lies on the boundary of its allowed range "
-            f"[{tr.lo:g}, {tr.hi:g}]; start strictly inside"
-        )
-    dudp = abs(float(jax.grad(tr.to_unconstrained)(jnp.float64(p0))))
-    c = abs(p0) * dudp
-    c = min(1.0, c) if (math.isfinite(c) and c > 0.0) else 1.0
-    return u0, c
 
 
 # ------------------------------------------------------------------------ targets
@@ -262,57 +122,6 @@ def normalise_targets(model: str, targets) -> tuple:
     return tuple(out)
 
 
-#: ``a / max(|t|, σ)`` of the residual variable: logarithmic for outputs above 1e-10 t.
-_A_REL = 1e-10
-
-
-def _log_scale(value: float, sigma: float) -> float:
-    """``a`` of the residual variable ``h(x) = asinh(x/2a)`` (module docstring)."""
-    return _A_REL * max(abs(value), sigma)
-
-
-def _h(x, a):
-    return jnp.arcsinh(x / (2.0 * a))
-
-
-def _dh(x, a):
-    return 1.0 / jnp.sqrt(4.0 * a * a + x * x)
-
-
-# ------------------------------------------------------------------------ compiled problems
-
-_CACHE: collections.OrderedDict = collections.OrderedDict()
-_CACHE_SIZE = 16
-
-
-def _static_key(model: str, fixed: dict) -> tuple:
-    ev = evaluator(model)
-    return tuple(sorted((k, repr(v)) for k, v in fixed.items() if k not in ev.continuous))
-
-
-def _cached(key, build):
-    if key in _CACHE:
-        _CACHE.move_to_end(key)
-        return _CACHE[key]
-    obj = build()
-    _CACHE[key] = obj
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
-    return obj
-
-
-def _point(model: str, given: dict, adjoint: str):
-    """Point function with *every* continuous parameter as an input.
-
-    Fixed continuous values are then traced arguments rather than compile-time
-    constants, so one compilation serves every fit/solve of the same model,
-    discrete options, free names and target names.
-    """
-    ev = evaluator(model)
-    fn, _ = point_function(model, given, free=tuple(ev.continuous), adjoint=adjoint)
-    return fn
-
-
 def _physical(free, transforms, v, base, scale, consts):
     """All continuous parameter values for optimiser variables ``v``."""
     p = dict(consts)
@@ -357,70 +166,6 @@ class _FitProblem:
         # (tens of seconds) per iteration; assert_max_traces turns that into an error.
         self.value_and_grad = jax.jit(eqx.debug.assert_max_traces(value_and_grad, max_traces=1))
         self.direction = jax.jit(eqx.debug.assert_max_traces(direction, max_traces=1))
-
-
-class _RootProblem:
-    """Jitted root solvers of :func:`solve_for` / :func:`trace_contour`."""
-
-    def __init__(self, model, given, name, output, rtol, atol, max_steps):
-        ev = evaluator(model)
-        fn = _point(model, given, "reverse")
-        tr = transform_for(*ev.continuous[name])
-        self.transform = tr
-
-        def impl(z, args):
-            """Residual ``F = h(O) − h(t)`` and, as aux, the outputs, status and parameter at ``z``."""
-            base, scale, consts, t, a = args
-            p = dict(consts)
-            p[name] = tr.to_physical(base + scale * z)
-            out = fn(p)
-            return _h(out[output], a) - _h(t, a), ({k: out[k] for k in ev.outputs}, out["status"], p[name])
-
-        # Newton needs dF/dz; optimistix takes it in forward mode, which the twin solver
-        # (custom_vjp) does not support: supply it from one reverse pass.  Returning the
-        # outputs as aux of the same function keeps one copy of the model per use.
-        @jax.custom_jvp
-        def residual(z, args):
-            return impl(z, args)
-
-        @residual.defjvp
-        def _residual_jvp(primals, tangents):
-            z, args = primals
-            dz, dargs = tangents
-            (val, aux), (gz, gargs) = jax.value_and_grad(impl, argnums=(0, 1), has_aux=True)(z, args)
-            tdot = gz * dz
-            for g, t in zip(jax.tree_util.tree_leaves(gargs), jax.tree_util.tree_leaves(dargs)):
-                tdot = tdot + jnp.sum(g * t)
-            return (val, aux), (tdot, jax.tree_util.tree_map(_zero_tangent, aux))
-
-        def finish(sol):
-            # aux belongs to the last evaluated iterate, where the termination test checked
-            # |F|: report that point (it differs from sol.value by less than the step tolerance)
-            floats, status, p = sol.aux
-            ok = sol.result == optx.RESULTS.successful
-            return p, ok, sol.stats["num_steps"], floats, status
-
-        def newton(z0, args):
-            solver = optx.Newton(rtol=rtol, atol=atol)
-            sol = optx.root_find(residual, solver, z0, args=args, has_aux=True, max_steps=max_steps, throw=False)
-            return finish(sol)
-
-        def bisect(z0, lower, upper, args):
-            solver = optx.Bisection(rtol=rtol, atol=atol, flip="detect")
-            sol = optx.root_find(impl, solver, z0, args=args, has_aux=True, max_steps=max_steps, throw=False,
-                                 options=dict(lower=lower, upper=upper))
-            return finish(sol)
-
-        def values(z, args):
-            f, (floats, status, _) = impl(z, args)
-            return f, floats[output], status
-
-        self.newton = jax.jit(eqx.debug.assert_max_traces(newton, max_traces=1))
-        self.bisect = jax.jit(eqx.debug.assert_max_traces(bisect, max_traces=1))
-        self.values = jax.jit(eqx.debug.assert_max_traces(values, max_traces=1))
-
-
-# ------------------------------------------------------------------------ results
 
 
 @dataclasses.dataclass(frozen=True)
@@ -504,45 +249,6 @@ class FitResult:
         }
 
 
-@dataclasses.dataclass(frozen=True)
-class RootResult:
-    """Outcome of :func:`solve_for`: ``outputs[output] == target`` at ``name = value``."""
-
-    model: str
-    name: str
-    value: float
-    output: str
-    target: float
-    achieved: float
-    outputs: dict
-    iterations: int
-    converged: bool
-    reason: str
-    status: int
-
-
-@dataclasses.dataclass(frozen=True)
-class ContourResult:
-    """Outcome of :func:`trace_contour`: ``roots[i]`` solves ``output = target`` at ``vary = values[i]``.
-
-    Failed points have ``roots[i] = NaN``, ``converged[i] = False`` and a non-zero
-    ``status[i]`` (the model status, or ``NOT_CONVERGED``); ``reasons[i]`` says why.
-    """
-
-    model: str
-    vary: str
-    solve: str
-    output: str
-    target: float
-    values: np.ndarray
-    roots: np.ndarray
-    achieved: np.ndarray
-    status: np.ndarray
-    converged: np.ndarray
-    iterations: np.ndarray
-    reasons: tuple
-
-
 # ------------------------------------------------------------------------ fit
 
 
@@ -568,35 +274,6 @@ def _free_starts(model: str, free, given: dict) -> tuple[tuple, dict]:
     merged = dict(given)
     merged.update({k: v for k, v in starts.items() if v is not None})
     return tuple(starts), merged
-
-
-def _at_bound(tr: Transform, u: float, slope: float | None = None) -> str | None:
-    """The bound that the parameter with unconstrained value ``u`` has (nearly) reached, if any.
-
-    Near a bound means within 1 % of the range (of the log-range for log-logit) of
-    an end where the transform saturates, or within 10⁻¹⁰ of the range of the
-    lower end 0 of a logit range (``p ≈ hi·eᵘ`` there is logarithmic, it does not
-    saturate: ``sigma_v = 3e-26`` in ``[0, 1e-18]`` is not "at 0").  With ``slope``
-    (∂loss/∂u) a bound only counts when descent points at it: towards the end at
-    ``u → −∞`` if ``slope > 0``, at ``u → +∞`` if ``slope < 0``.
-    """
-    down = slope is None or slope > 0.0  # descent lowers u
-    up = slope is None or slope < 0.0
-    if tr.kind in ("logit", "log-logit"):
-        lo_cut = -23.0 if (tr.kind == "logit" and tr.lo == 0.0) else -4.6
-        if u < lo_cut and down:
-            return f"{tr.lo:g}"
-        if u > 4.6 and up:
-            return f"{tr.hi:g}"
-    elif tr.kind == "log" and u < -23.0 and down:
-        return f"{tr.lo:g}"
-    elif tr.kind == "neg-log" and u < -23.0 and down:
-        return f"{tr.hi:g}"
-    return None
-
-
-def _end_name(tr: Transform, b: str) -> str:
-    return "lower end" if b == f"{tr.lo:g}" else "upper end"
 
 
 def _notes(tgts, floats) -> list:
@@ -667,9 +344,9 @@ def fit(model: str, free, targets, given: Mapping | None = None, *, max_iter: in
 
     tnames = tuple(t[0] for t in tgts)
     key = ("fit", model, _static_key(model, fixed), free, tnames, int(memory_size))
-    prob = _cached(key, lambda: _FitProblem(model, merged, free, tnames, int(memory_size)))
+    prob = _CACHE.get_or_build(key, lambda: _FitProblem(model, merged, free, tnames, int(memory_size)))
 
-    starts = [_start(n, tr, fixed[n]) for n, tr in zip(free, prob.transforms)]
+    starts = [start_and_scale(n, tr, fixed[n]) for n, tr in zip(free, prob.transforms)]
     base = jnp.asarray([s[0] for s in starts], dtype=jnp.float64)
     scale = jnp.asarray([s[1] for s in starts], dtype=jnp.float64)
     consts = {n: jnp.float64(fixed[n]) for n in ev.continuous}
@@ -708,10 +385,9 @@ def fit(model: str, free, targets, given: Mapping | None = None, *, max_iter: in
                     converged, reason = True, f"stationary point: {what} (over-determined fit)"
                 else:
                     u = np.asarray(base + scale * v)
-                    bounds = [f"{n} = {float(p[n]):.6g} at its bound {b} ({_end_name(tr, b)} of the allowed range "
-                              f"[{tr.lo:g}, {tr.hi:g}])"
+                    bounds = [f"{n} = {float(p[n]):.6g} at its bound {bound_text(tr, b)}"
                               for n, tr, ui, gi in zip(free, prob.transforms, u, np.asarray(g))
-                              if (b := _at_bound(tr, ui, float(gi))) is not None]
+                              if (b := at_bound(tr, ui, float(gi))) is not None]
                     there = "; ".join(f"{n} = {float(floats[n]):.4g} (target {t:.4g} ± {s_:.2g})"
                                       for n, t, s_ in tgts)
                     if bounds:
@@ -778,267 +454,3 @@ def fit(model: str, free, targets, given: Mapping | None = None, *, max_iter: in
     if strict and not converged:
         raise FitError(f"fit of {', '.join(free)} ({model}) did not converge: {reason}", result)
     return result
-
-
-# ------------------------------------------------------------------------ roots
-
-
-def _target_value(output: str, target) -> tuple[float, float]:
-    if target is None:
-        if output not in DEFAULT_TARGETS:
-            raise ParameterError(f"target for {output} needs a value (observed defaults exist for "
-                                 f"{', '.join(DEFAULT_TARGETS)})")
-        target = DEFAULT_TARGETS[output][0]
-    try:
-        t = float(target)
-    except (TypeError, ValueError):
-        raise ParameterError(f"target {output}={target!r} is not a number") from None
-    if not math.isfinite(t):
-        raise ParameterError(f"target {output}={target!r} must be finite")
-    # relative scale: h(O) − h(t) ≈ ln(O/t) for every t ≠ 0 (an absolute scale such as
-    # 1e-10 × Planck's σ made a target far below it a linear, absolute residual)
-    a = _A_REL * abs(t)
-    if a <= 0.0:
-        raise ParameterError(f"target {output}={target!r} must be non-zero for a root solve")
-    return t, a
-
-
-def _check_annihilates(model: str, fixed: dict, free) -> None:
-    """WIMP with sigma_v = b = 0 held fixed: nothing annihilates, reject in one line.
-
-    A pure p-wave WIMP (sigma_v = 0 fixed, b > 0 or b free) is fine: only *free*
-    parameters are transformed (a free one must start strictly inside its range, so
-    a free sigma_v or b starts above 0), fixed values enter the model untransformed.
-    """
-    if model == "wimp" and not {"sigma_v", "b"} & set(free) and fixed["sigma_v"] == 0.0 and fixed["b"] == 0.0:
-        from ..models.wimp import NOTHING_ANNIHILATES
-
-        raise ParameterError(NOTHING_ANNIHILATES)
-
-
-def _root_setup(model, name, output, given, extra, rtol, ftol, max_steps, also_free=()):
-    ev = evaluator(model)
-    if name not in ev.continuous:
-        raise ParameterError(f"parameter {name!r} of model {model} cannot be solved for; allowed: "
-                             f"{', '.join(ev.continuous)}")
-    if output not in ev.outputs:
-        raise ParameterError(f"unknown output {output!r} for model {model}; allowed: {', '.join(ev.outputs)}")
-    for k, val in (("rtol", rtol), ("ftol", ftol)):
-        if not (math.isfinite(val) and val > 0):
-            raise ParameterError(f"{k}={val!r} must be finite and > 0")
-    if int(max_steps) != max_steps or max_steps < 1:
-        raise ParameterError(f"max_steps={max_steps!r} must be a positive integer")
-    merged = dict(given or {})
-    merged.update({k: v for k, v in extra.items() if v is not None})
-    fixed = resolve_point(model, merged)
-    _check_annihilates(model, fixed, (name, *also_free))
-    key = ("root", model, _static_key(model, fixed), name, output, float(rtol), float(ftol), int(max_steps))
-    prob = _cached(key, lambda: _RootProblem(model, merged, name, output, rtol, ftol, int(max_steps)))
-    return ev, fixed, prob
-
-
-def _judge(output, achieved, t, a, ok, status, steps, method, ftol, name, value, tr):
-    """Converged flag and reason of one root solve.
-
-    Converged means: the solver reports success, the model status is ``SUCCESS`` and
-    the output itself is within ``ftol`` of the target, ``|ln(O/t)| ≤ ftol``
-    (checked here on the reported point, not taken from the solver's flag).  A
-    failure names the parameter's bound when the iterate sits on it.
-    """
-    resid = float(_h(achieved, a) - _h(t, a))
-    rel = abs(math.log(achieved / t)) if (achieved / t > 0 and math.isfinite(achieved)) else math.inf
-    at = f"{output} = {achieved:.6g}, target {t:.6g}"
-    bound = None
-    if tr is not None and math.isfinite(value):
-        u = float(tr.to_unconstrained(value))
-        b = _at_bound(tr, u) if math.isfinite(u) else (f"{tr.lo:g}" if value <= tr.lo else f"{tr.hi:g}")
-        if b is not None:
-            bound = (f"; {name} = {value:.6g} is at its bound {b} ({_end_name(tr, b)} of the allowed range "
-                     f"[{tr.lo:g}, {tr.hi:g}]): the target is not reachable in the allowed range")
-    if status != st.SUCCESS:
-        return False, f"model status {st.status_name(status)} at the last iterate ({name} = {value:.6g}, {at})"
-    if not ok:
-        return False, f"{method} did not converge in {steps} steps ({at}){bound or ''}"
-    if not math.isfinite(resid):
-        return False, f"non-finite {output} = {achieved!r}"
-    if not rel <= ftol:
-        return False, (f"{method} stopped after {steps} steps at {at}: |ln({output}/target)| = {rel:.3g} > "
-                       f"ftol = {ftol:.3g}{bound or ''}")
-    return True, f"{method} converged in {steps} steps (|ln({output}/target)| = {rel:.2g} <= ftol = {ftol:.2g})"
-
-
-def solve_for(model: str, name: str, output: str = "omega_h2", target=None, given: Mapping | None = None, *,
-              x0=None, bracket=None, rtol: float = 1e-8, ftol: float = 1e-8, max_steps: int = 64,
-              strict: bool = True) -> RootResult:
-    """The value of parameter ``name`` at which ``output`` equals ``target``.
-
-    Solves ``h(O(p)) = h(t)`` with ``h`` ≈ ln (module docstring) in the transformed
-    variable of ``p``: Newton (optimistix, derivative by reverse-mode autodiff)
-    from ``x0``, or bisection (optimistix) inside ``bracket``.
-
-    Parameters
-    ----------
-    model, name : str
-        Model and the continuous parameter to solve for.
-    output : str
-        Float output of the model.
-    target : float, optional
-        Target value (default: the observed value of :data:`DEFAULT_TARGETS`).
-    given : mapping, optional
-        Other parameter values.
-    x0 : float, optional
-        Newton start (default: ``given[name]`` or the model default).
-    bracket : (float, float), optional
-        ``(low, high)`` enclosing the root; selects bisection.
-    rtol : float
-        Relative tolerance on the transformed parameter.
-    ftol : float
-        Tolerance on ``ln O − ln t`` (relative accuracy of the output).
-    max_steps : int
-        Maximum Newton / bisection steps.
-    strict : bool
-        Raise :class:`FitError` on failure (default), else return ``converged=False``.
-
-    Returns
-    -------
-    RootResult
-    """
-    t, a = _target_value(output, target)
-    start = x0
-    if bracket is not None:
-        try:
-            lo_b, hi_b = (float(b) for b in bracket)
-        except (TypeError, ValueError):
-            raise ParameterError(f"bracket for {name} must be two numbers (low, high), got {bracket!r}") from None
-        if not lo_b < hi_b:
-            raise ParameterError(f"bracket for {name} must satisfy low < high, got {bracket!r}")
-        if start is None:
-            start = math.sqrt(lo_b * hi_b) if lo_b > 0 else 0.5 * (lo_b + hi_b)
-    ev, fixed, prob = _root_setup(model, name, output, given, {name: start}, rtol, ftol, max_steps)
-    tr = prob.transform
-    u0, c = _start(name, tr, fixed[name])
-    consts = {n: jnp.float64(fixed[n]) for n in ev.continuous}
-    args = (jnp.float64(u0), jnp.float64(c), consts, jnp.float64(t), jnp.float64(a))
-    if bracket is None:
-        sol = prob.newton(jnp.float64(0.0), args)
-        method = "Newton"
-    else:
-        for b in (lo_b, hi_b):
-            resolve_point(model, {**dict(given or {}), name: b})  # range check, names the parameter
-        zb = [(float(tr.to_unconstrained(b)) - u0) / c for b in (lo_b, hi_b)]
-        if not all(math.isfinite(z) for z in zb):
-            raise ParameterError(f"bracket {bracket!r} of {name} must lie strictly inside the allowed range "
-                                 f"[{tr.lo:g}, {tr.hi:g}]")
-        ends = [prob.values(jnp.float64(z), args) for z in zb]
-        for b, (_, val, status) in zip((lo_b, hi_b), ends):
-            if int(status) != st.SUCCESS:
-                raise FitError(f"bracket end {name}={b:g}: model status {st.status_name(int(status))}")
-        f_lo, f_hi = (float(e[0]) for e in ends)
-        if not (f_lo * f_hi <= 0.0):
-            raise FitError(f"bracket [{lo_b:g}, {hi_b:g}] of {name} does not enclose {output} = {t:g}: "
-                           f"{output} = {float(ends[0][1]):.6g} and {float(ends[1][1]):.6g} at its ends")
-        sol = prob.bisect(jnp.float64(0.5 * (zb[0] + zb[1])), jnp.float64(zb[0]), jnp.float64(zb[1]), args)
-        method = "bisection"
-    p, ok, steps, floats, status = sol
-    floats = {k: float(x) for k, x in floats.items()}
-    converged, reason = _judge(output, floats[output], t, a, bool(ok), int(status), int(steps), method, ftol, name,
-                               float(p), tr)
-    res = RootResult(model=model, name=name, value=float(p), output=output, target=t, achieved=floats[output],
-                     outputs=floats, iterations=int(steps), converged=converged, reason=reason, status=int(status))
-    if strict and not converged:
-        raise FitError(f"solve for {name} ({model}, {output} = {t:g}) failed: {reason}", res)
-    return res
-
-
-def trace_contour(model: str, vary: str, values, solve: str = "theta1", output: str = "omega_h2", target=None,
-                  given: Mapping | None = None, *, x0=None, extrapolate: bool = True, rtol: float = 1e-8,
-                  ftol: float = 1e-7, max_steps: int = 64) -> ContourResult:
-    """Trace ``output(vary, solve) = target`` as ``solve(vary)`` by continuation.
-
-    At each value of ``vary`` (in the given order) Newton starts from the linear
-    extrapolation of the last two roots (in the transformed variables; the last
-    root after one success, ``x0`` at the first point); a failure is retried from
-    the last root, then marked (``NaN`` root, non-zero status) and the trace goes on.
-
-    Parameters
-    ----------
-    model : str
-    vary : str
-        Continuous parameter along the contour (e.g. ``"r"``).
-    values : array_like
-        Its values (1-d).
-    solve : str
-        Parameter solved for (e.g. ``"theta1"``).
-    output, target :
-        As in :func:`solve_for`.
-    given : mapping, optional
-        Other parameter values.
-    x0 : float, optional
-        Start of ``solve`` at the first point (default: ``given`` or model default).
-    extrapolate : bool
-        Use linear extrapolation of the previous roots as the start.
-    rtol, ftol, max_steps :
-        As in :func:`solve_for`.
-
-    Returns
-    -------
-    ContourResult
-    """
-    vals = np.asarray(values, dtype=np.float64)
-    if vals.ndim != 1 or vals.size == 0:
-        raise ParameterError(f"values of {vary} must be a non-empty 1-d array, got shape {vals.shape}")
-    if vary == solve:
-        raise ParameterError(f"vary and solve must differ, both are {vary!r}")
-    t, a = _target_value(output, target)
-    ev, fixed, prob = _root_setup(model, solve, output, given, {solve: x0, vary: float(vals[0])}, rtol, ftol,
-                                  max_steps, also_free=(vary,))
-    if vary not in ev.continuous:
-        raise ParameterError(f"parameter {vary!r} of model {model} cannot be varied; allowed: "
-                             f"{', '.join(ev.continuous)}")
-    for x in vals:
-        resolve_point(model, {**dict(given or {}), vary: float(x)})  # range check naming `vary`
-    tr = prob.transform
-    tr_vary = transform_for(*ev.continuous[vary])
-    u0, c = _start(solve, tr, fixed[solve])
-    consts = {n: jnp.float64(fixed[n]) for n in ev.continuous}
-
-    n = vals.size
-    roots = np.full(n, np.nan)
-    achieved = np.full(n, np.nan)
-    status = np.full(n, st.NOT_CONVERGED, dtype=np.int32)
-    converged = np.zeros(n, dtype=bool)
-    iterations = np.zeros(n, dtype=np.int32)
-    reasons = []
-    good: list[tuple[float, float]] = []  # (transformed vary, z) of successful points
-
-    for i, x in enumerate(vals):
-        consts = dict(consts)
-        consts[vary] = jnp.float64(x)
-        args = (jnp.float64(u0), jnp.float64(c), consts, jnp.float64(t), jnp.float64(a))
-        w = float(tr_vary.to_unconstrained(x))
-        starts = []
-        if extrapolate and len(good) >= 2 and good[-1][0] != good[-2][0]:
-            (w1, z1), (w2, z2) = good[-2], good[-1]
-            starts.append(z2 + (z2 - z1) * (w - w2) / (w2 - w1))
-        if good:
-            starts.append(good[-1][1])
-        else:
-            starts.append(0.0)
-        for z0 in starts:
-            p, ok, steps, floats, stat = prob.newton(jnp.float64(z0), args)
-            achieved_i = float(floats[output])
-            conv, reason = _judge(output, achieved_i, t, a, bool(ok), int(stat), int(steps), "Newton", ftol, solve,
-                                  float(p), tr)
-            iterations[i] += int(steps)
-            if conv:
-                break
-        achieved[i] = achieved_i
-        reasons.append(reason)
-        if conv:
-            roots[i], converged[i], status[i] = float(p), True, st.SUCCESS
-            good.append((w, (float(tr.to_unconstrained(p)) - u0) / c))
-        else:
-            status[i] = int(stat) if int(stat) != st.SUCCESS else st.NOT_CONVERGED
-    return ContourResult(model=model, vary=vary, solve=solve, output=output, target=t, values=vals, roots=roots,
-                         achieved=achieved, status=status, converged=converged, iterations=iterations,
-                         reasons=tuple(reasons))

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 __all__ = ["OUTPUTS", "STATUS_REASONS", "variable_attrs", "coordinate_attrs", "status_flags", "phase_flags",
-           "flag_word", "failure_reason"]
+           "flag_word", "failure_reason", "gradient_variable", "inverse_units"]
 
 #: Value of an integer output (``status``, ``phase``, …) of a point not computed yet.
 NOT_RUN = -1
@@ -64,6 +64,14 @@ OUTPUTS: dict[str, tuple[str, str]] = {
 }
 
 _GRADIENT = re.compile(r"^d_ln_(?P<out>.+)_d_ln_(?P<par>[^_].*)$")
+_GRADIENT_LIN = re.compile(r"^d_ln_(?P<out>.+)_d_(?P<par>[^_].*)$")
+
+
+def gradient_variable(output: str, param: str, kind: str) -> str:
+    """Name of a sweep's gradient column: ``d_ln_<output>_d_ln_<param>`` for kind ``dln/dln``
+    (∂ ln|O|/∂ ln|p|), ``d_ln_<output>_d_<param>`` for kind ``dln/d`` (∂ ln|O|/∂ p; phases, and
+    parameters whose grid contains 0), the kinds of :mod:`jaxrelic.workflows.sensitivity`."""
+    return f"d_ln_{output}_d_ln_{param}" if kind == "dln/dln" else f"d_ln_{output}_d_{param}"
 
 
 def flag_word(text: str) -> str:
@@ -96,16 +104,19 @@ def phase_flags() -> dict:
 def variable_attrs(name: str) -> dict:
     """CF attributes of the output ``name`` (``units``/``long_name``, flags for labels).
 
-    ``d_ln_<output>_d_ln_<param>`` gradients get units ``"1"``; unknown names get
+    ``d_ln_<output>_d_ln_<param>`` gradients get units ``"1"``, ``d_ln_<output>_d_<param>``
+    ones a ``long_name`` (their units depend on the parameter); unknown names get
     ``long_name = name`` and no units.
     """
     if name in OUTPUTS:
         units, long_name = OUTPUTS[name]
         attrs = {"units": units, "long_name": long_name}
     else:
-        m = _GRADIENT.match(name)
+        m, lin = _GRADIENT.match(name), _GRADIENT_LIN.match(name)
         if m:
             attrs = {"units": "1", "long_name": f"d ln|{m['out']}| / d ln {m['par']}"}
+        elif lin:  # units 1/(units of the parameter): the sweep writer adds them (it knows the model)
+            attrs = {"long_name": f"d ln|{lin['out']}| / d {lin['par']}"}
         else:
             attrs = {"long_name": name}
     if name == "status":
@@ -118,6 +129,20 @@ def variable_attrs(name: str) -> dict:
 
 
 _UNIT_TEXT = {"": "1", "cm^3/s": "cm3 s-1", "GeV": "GeV", "eV": "eV", "rad": "rad"}
+
+
+def inverse_units(units: str) -> str:
+    """CF units of ``1/x`` for units of ``x``: ``"GeV"`` → ``"GeV-1"``, ``"cm3 s-1"`` → ``"cm-3 s"``."""
+    if units == "1":
+        return "1"
+    terms = []
+    for term in units.split():
+        m = re.fullmatch(r"([A-Za-z]+)(-?\d+)?", term)
+        if m is None:
+            return f"1/({units})"
+        power = -int(m[2] or 1)
+        terms.append(m[1] if power == 1 else f"{m[1]}{power}")
+    return " ".join(terms)
 
 
 def coordinate_attrs(model: str, name: str) -> dict:

@@ -68,9 +68,10 @@ def load_sweep(path_or_dataset):
     path = Path(path_or_dataset)
     if not path.is_file():
         raise FileNotFoundError(f"sweep file {str(path)!r} not found")
+    from .sweep_io import open_dataset
+
     try:
-        with xr.open_dataset(path, engine="h5netcdf") as ds:
-            return ds.load()
+        return open_dataset(path)
     except (OSError, ValueError) as e:
         raise ParameterError(f"cannot read sweep file {str(path)!r} (expected a netCDF4/HDF5 file "
                              f"written by `jaxrelic scan`): {e}") from None

@@ -34,7 +34,9 @@ reverse-mode ODE adjoint, or ``jax.jacfwd`` with the forward one), so the cost i
 one primal solve plus one backward solve per output (reverse) or one tangent per
 parameter (forward); the compiled function returns ``(1/O) ∂O/∂p`` and the
 ``p`` factor of the ``dln/dln`` columns is applied afterwards (so the kind of a
-column may change between points without a recompilation).
+column may change between points without a recompilation).  The same functions
+(:func:`log_jacobian`, :func:`column_kinds`, :func:`scale_columns`) give the gradient
+columns of a sweep (``jaxrelic scan --gradients``).
 
 Example::
 
@@ -70,6 +72,9 @@ __all__ = [
     "KIND_DEFINITIONS",
     "SWITCHES",
     "is_phase",
+    "log_jacobian",
+    "column_kinds",
+    "scale_columns",
 ]
 
 #: Main outputs per model (used when ``outputs`` is not given).
@@ -229,6 +234,38 @@ _COMPILED: dict = {}
 _COMPILED_MAX = 16
 
 
+def log_jacobian(fn, params: Sequence[str], outputs: Sequence[str], mode: str = "reverse"):
+    """``jac(values) -> (R, out)``: ``R[i, j] = ∂ ln|O_i|/∂p_j = (1/O_i) ∂O_i/∂p_j`` of a point function.
+
+    ``fn`` is a point function (:func:`~jaxrelic.workflows.evaluate.point_function`)
+    with ``params`` among its inputs; ``out`` is ``fn(values)`` (every output) with
+    ``status`` set to ``NONFINITE`` where the solve succeeded but ``R`` is not finite;
+    ``R`` is NaN wherever ``status`` is not ``SUCCESS``.  ``jax.jacrev`` (``mode="reverse"``,
+    cost ∝ outputs) or ``jax.jacfwd`` (``"forward"``, cost ∝ parameters).  The ``p``
+    factor of ``dln/dln`` columns is applied afterwards by :func:`scale_columns`.  Used by
+    :func:`sensitivity`, :func:`sensitivity_sweep` and the gradient columns of
+    :func:`jaxrelic.workflows.sweep.sweep`; trace it under ``jax.jit``/``jax.vmap``.
+    """
+    params, outputs = tuple(params), tuple(outputs)
+
+    def jac(values):
+        def f(pvec):
+            out = fn({**values, **{k: pvec[j] for j, k in enumerate(params)}})
+            return jnp.stack([out[o] for o in outputs]), out
+
+        pvec = jnp.stack([values[k] for k in params])
+        d = jax.jacrev if mode == "reverse" else jax.jacfwd
+        J, out = d(f, has_aux=True)(pvec)  # J[i, j] = dO_i/dp_j
+        vals = jnp.stack([out[o] for o in outputs])
+        R = J / vals[:, None]  # (1/O) dO/dp
+        status = jnp.asarray(out["status"], dtype=jnp.int32)
+        status = jnp.where((status == st.SUCCESS) & ~jnp.all(jnp.isfinite(R)), st.NONFINITE, status)
+        R = jnp.where(status == st.SUCCESS, R, jnp.nan)
+        return R, {**out, "status": status}
+
+    return jac
+
+
 def _compiled_jacobian(model: str, discrete: dict, params: tuple, outputs: tuple, mode: str, batched: bool):
     """``jac(values) -> (S, output values, status)``, jitted (and vmapped if ``batched``).
 
@@ -243,21 +280,11 @@ def _compiled_jacobian(model: str, discrete: dict, params: tuple, outputs: tuple
         return _COMPILED[key]
     ev = evaluator(model)
     fn, _ = point_function(model, discrete, free=tuple(ev.continuous), adjoint=mode)
+    log_jac = log_jacobian(fn, params, outputs, mode)
 
     def jac(values):
-        def f(pvec):
-            out = fn({**values, **{k: pvec[j] for j, k in enumerate(params)}})
-            vec = jnp.stack([out[o] for o in outputs])
-            return vec, (vec, out["status"])
-
-        pvec = jnp.stack([values[k] for k in params])
-        d = jax.jacrev if mode == "reverse" else jax.jacfwd
-        J, (vals, status) = d(f, has_aux=True)(pvec)  # J[i, j] = dO_i/dp_j
-        S = J / vals[:, None]  # (1/O) dO/dp; the p factor of dln/dln columns is applied by _finish
-        status = jnp.asarray(status, dtype=jnp.int32)
-        status = jnp.where((status == st.SUCCESS) & ~jnp.all(jnp.isfinite(S)), st.NONFINITE, status)
-        S = jnp.where(status == st.SUCCESS, S, jnp.nan)
-        return S, vals, status
+        R, out = log_jac(values)
+        return R, jnp.stack([out[o] for o in outputs]), out["status"]
 
     compiled = jax.jit(jax.vmap(jac)) if batched else jax.jit(jac)
     if len(_COMPILED) >= _COMPILED_MAX:
@@ -266,18 +293,24 @@ def _compiled_jacobian(model: str, discrete: dict, params: tuple, outputs: tuple
     return compiled
 
 
-def _kinds(params: tuple, point: Mapping) -> tuple:
-    """Kind of each column (module docstring): ``dln/d`` for phases and for a parameter that is 0 anywhere."""
+def column_kinds(params: Sequence[str], point: Mapping) -> tuple:
+    """Kind of each column (module docstring): ``dln/d`` for phases and for a parameter that is 0 anywhere.
+
+    ``point`` maps each parameter to its value or to every value it takes in a batch (a
+    sweep passes its grid axes), so that one column has one definition.
+    """
     return tuple(KIND_LIN if is_phase(p) or np.any(np.asarray(point[p]) == 0.0) else KIND_LOG for p in params)
 
 
-def _finish(model, params, outputs, R, point):
+def scale_columns(model, params, outputs, R, point, kinds=None):
     """``(kinds, matrix, notes)`` from ``R = (1/O) ∂O/∂p`` (shape ``batch + (n_out, n_par)``).
 
     ``dln/dln`` columns are multiplied by ``p`` (``(p/O) ∂O/∂p = ∂ln|O|/∂ln|p|``);
-    entries at a switch value (:data:`SWITCHES`) become NaN with a note.
+    entries at a switch value (:data:`SWITCHES`) become NaN with a note.  ``kinds``
+    default to :func:`column_kinds` of ``point`` (give them when ``point`` is one chunk of
+    a larger batch).
     """
-    kinds = _kinds(params, point)
+    kinds = column_kinds(params, point) if kinds is None else tuple(kinds)
     S = np.array(R, dtype=np.float64, copy=True)
     notes = []
     for j, (p, kind) in enumerate(zip(params, kinds)):
@@ -333,7 +366,7 @@ def sensitivity(model: str, given: Mapping | None = None, params: Sequence[str] 
     jac = _compiled_jacobian(model, _discrete(model, fixed), params, outputs, mode, batched=False)
     R, vals, status = jac({k: np.float64(fixed[k]) for k in ev.continuous})
     point = {k: np.asarray(fixed[k]) for k in ev.continuous}
-    kinds, S, notes = _finish(model, params, outputs, np.asarray(R), point)
+    kinds, S, notes = scale_columns(model, params, outputs, np.asarray(R), point)
     return SensitivityResult(
         model=model, outputs=outputs, params=params, kinds=kinds, matrix=S,
         values={o: np.asarray(vals[i]) for i, o in enumerate(outputs)},
@@ -400,7 +433,7 @@ def sensitivity_sweep(model: str, points: Mapping, given: Mapping | None = None,
     vals = np.concatenate([p[1] for p in parts]).reshape(batch + (len(outputs),))
     status = np.concatenate([p[2] for p in parts]).reshape(batch)
     point = {k: flat[k].reshape(batch) for k in ev.continuous}
-    kinds, S, notes = _finish(model, params, outputs, S, point)
+    kinds, S, notes = scale_columns(model, params, outputs, S, point)
     return SensitivityResult(
         model=model, outputs=outputs, params=params, kinds=kinds, matrix=S,
         values={o: vals[..., i] for i, o in enumerate(outputs)}, point=point, status=status,

@@ -32,32 +32,22 @@ the point axis (``jax.sharding.Mesh(devices, ("points",))`` with
 ``NamedSharding(mesh, P("points"))``); ``chunk_size`` is rounded up to a
 multiple of the device count.
 
-File format (an xarray Dataset written with ``engine="h5netcdf"``):
+Gradients (``gradient_output``): one column per grid parameter, computed by the
+Jacobian of :mod:`jaxrelic.workflows.sensitivity` (:func:`~jaxrelic.workflows.sensitivity.log_jacobian`,
+reverse mode) with its definitions: ``d_ln_O_d_ln_p`` = ∂ ln|O|/∂ ln|p| for a parameter
+that scales, ``d_ln_O_d_p`` = ∂ ln|O|/∂ p for a phase or a grid that contains ``p = 0``
+(one definition per column over the whole grid), NaN where the solve failed, status
+``NONFINITE`` where it succeeded but the derivative is not finite.
 
-* one dimension per grid parameter, named after it, in grid order; coordinates
-  are the grid values (float64);
-* every float output of the model (float64, NaN where not yet computed) and
-  every integer output (int32; ``status`` is :data:`NOT_RUN` = -1 where not yet
-  computed); optionally ``d_ln_<output>_d_ln_<param>`` (float64) for one output;
-* ``chunk_done(chunk)`` (int8, 0/1) flags finished chunks;
-* CF ``units`` / ``long_name`` on every variable and coordinate, ``flag_values`` /
-  ``flag_meanings`` on ``status``, ``phase`` and ``chunk_done``
-  (:mod:`jaxrelic.workflows.output_meta`);
-* attributes ``model``, ``fixed`` (JSON of the fixed parameter values, complex as
-  ``[re, im]``), ``grid`` (JSON list of ``{name, start, stop, num, log}``),
-  ``chunk_size``, ``jaxrelic_version``, ``created`` (ISO time), and
-  ``gradient_output`` when gradients are stored.  Part files of a multi-process
-  sweep also carry ``process_index`` and ``process_count``.
-
-The file is created with every variable preallocated; after each chunk it is
-opened in append mode, the chunk's points are written and its ``chunk_done``
-flag is set last.  A sweep killed at any moment therefore leaves finished,
-flagged chunks and at most one unflagged chunk, which ``resume=True``
-recomputes (finished chunks are never recomputed).
+The file (layout, metadata, writing chunk by chunk, reading back for ``resume``) is
+:mod:`jaxrelic.workflows.sweep_io`: every variable is preallocated, each chunk is
+written and then flagged done, so a sweep killed at any moment leaves finished,
+flagged chunks and at most one unflagged chunk, which ``resume=True`` recomputes
+(finished chunks are never recomputed).
 
 Multi-process (multi-host) sweeps: process ``k`` of ``n`` evaluates the chunks
 ``i`` with ``i % n == k`` on its local devices and writes ``FILE.part<k>.nc``;
-:func:`merge` combines the part files into ``FILE.nc``.  ``process_index`` and
+:func:`~jaxrelic.workflows.sweep_io.merge` combines the part files into ``FILE.nc``.  ``process_index`` and
 ``process_count`` default to :func:`jax.process_index` / :func:`jax.process_count`,
 so after ``jax.distributed.initialize()`` each host takes its share.
 """
@@ -66,13 +56,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import datetime
 import functools
-import json
 import math
-import os
 import signal
-import sys
 import threading
 import time
 from pathlib import Path
@@ -81,7 +67,12 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from .evaluate import evaluator, grouped_point_function, point_function
+from .output_meta import NOT_RUN, gradient_variable
+from .progress import Progress
 from .registry import MODELS, ParameterError
+from .sensitivity import column_kinds, log_jacobian, scale_columns
+from .sweep_io import (_attrs, _check_matches, _create, _file_chunk_size, _fixed_from_json, _json_fixed, _variables,
+                       _write_chunk, open_dataset, part_path)
 
 __all__ = [
     "NOT_RUN",
@@ -90,8 +81,6 @@ __all__ = [
     "make_grid",
     "SweepResult",
     "sweep",
-    "merge",
-    "part_path",
     "SweepInterrupted",
     "MEMORY_COST",
     "DEFAULT_MAX_MEMORY",
@@ -99,9 +88,6 @@ __all__ = [
     "choose_chunk_size",
     "sweep_group",
 ]
-
-#: ``status`` (and every integer output) of a point that has not been computed yet.
-NOT_RUN = -1
 
 #: Largest chunk picked automatically (larger chunks gain little on CPU; give --chunk-size on GPUs).
 _MAX_AUTO_CHUNK = 256
@@ -325,64 +311,11 @@ def sweep_group(model: str, names: Sequence[str], shape: Sequence[int], chunk: i
     return g if g >= MIN_GROUP else 0
 
 
-# ----------------------------------------------------------------------------- file helpers
-
-
-def part_path(out, index: int) -> Path:
-    """Part file of process ``index``: ``FILE.nc`` → ``FILE.part<index>.nc``."""
-    p = Path(out)
-    return p.with_name(f"{p.stem}.part{index}{p.suffix or '.nc'}")
-
-
-def _json_fixed(fixed: Mapping) -> str:
-    def enc(v):
-        if isinstance(v, complex):
-            return [v.real, v.imag]
-        if isinstance(v, (bool, str)) or v is None:
-            return v
-        if isinstance(v, (int, np.integer)):
-            return int(v)
-        return float(v)
-
-    return json.dumps({k: enc(v) for k, v in sorted(fixed.items())}, sort_keys=True)
-
-
-def _slabs(start: int, stop: int, shape: tuple) -> list:
-    """Cover the C-order flat range [start, stop) of ``shape`` by hyper-rectangles.
-
-    Returns a list of ``(index tuple of slices, lo, hi)``: the slab's points are the
-    flat indices ``lo..hi-1`` (contiguous), so ``flat[lo:hi].reshape(slab shape)``
-    fills it.
-    """
-    if start >= stop:
-        return []
-    if len(shape) == 1:
-        return [((slice(start, stop),), start, stop)]
-    inner = math.prod(shape[1:])
-    i0, r0 = divmod(start, inner)
-    i1, r1 = divmod(stop, inner)
-    out = []
-
-    def row(i, a, b):
-        return [((slice(i, i + 1),) + s, lo + i * inner, hi + i * inner) for s, lo, hi in _slabs(a, b, shape[1:])]
-
-    if i0 == i1:
-        return row(i0, r0, r1)
-    if r0:
-        out += row(i0, r0, inner)
-        i0 += 1
-    if i1 > i0:
-        out.append(((slice(i0, i1),) + tuple(slice(0, n) for n in shape[1:]), i0 * inner, i1 * inner))
-    if r1:
-        out += row(i1, 0, r1)
-    return out
-
-
-def _slab_shape(slices: tuple) -> tuple:
-    return tuple(s.stop - s.start for s in slices)
-
-
 # ----------------------------------------------------------------------------- compiled chunk function
+
+
+#: Key of the chunk function's result that holds the log-Jacobian of a gradient sweep.
+_LOG_JACOBIAN = "log_jacobian"
 
 
 @functools.lru_cache(maxsize=8)
@@ -399,29 +332,18 @@ def _compiled(model: str, fixed_json: str, names: tuple, gradient_output: str | 
     """
     import equinox as eqx
     import jax
-    import jax.numpy as jnp
     from jax.sharding import Mesh, NamedSharding
     from jax.sharding import PartitionSpec as P
 
-    given = json.loads(fixed_json)
-    for k, v in given.items():
-        if isinstance(v, list):
-            given[k] = complex(v[0], v[1])
+    given = _fixed_from_json(fixed_json)
     fn, _ = point_function(model, given, free=names)
 
-    if gradient_output is not None:
-        base = fn
+    if gradient_output is not None:  # the sensitivity Jacobian (1/O) ∂O/∂p; columns scaled by _gradient_columns
+        jac = log_jacobian(fn, names, (gradient_output,), "reverse")
 
         def fn(values):
-            def log_out(v):
-                o = base(v)
-                return jnp.log(jnp.abs(o[gradient_output])), o
-
-            g, o = jax.grad(log_out, has_aux=True)(values)
-            o = dict(o)
-            for n in names:
-                o[f"d_ln_{gradient_output}_d_ln_{n}"] = g[n] * values[n]
-            return o
+            R, out = jac(values)
+            return {**out, _LOG_JACOBIAN: R}
 
     by_id = {d.id: d for d in jax.local_devices()}
     mesh = Mesh(np.array([by_id[i] for i in device_ids]), ("points",))
@@ -440,6 +362,12 @@ def _compiled(model: str, fixed_json: str, names: tuple, gradient_output: str | 
     return jax.jit(guarded), guarded, sharding
 
 
+def _gradient_columns(model: str, names: tuple, output: str, kinds: tuple, R, point: dict) -> dict:
+    """Gradient variables of a chunk from its ``R = (1/O) ∂O/∂p``: the sensitivity's :func:`scale_columns`."""
+    _, S, _ = scale_columns(model, names, (output,), np.asarray(R), point, kinds)
+    return {gradient_variable(output, n, k): S[:, 0, j] for j, (n, k) in enumerate(zip(names, kinds))}
+
+
 def _resolve_devices(devices):
     import jax
 
@@ -454,44 +382,6 @@ def _resolve_devices(devices):
     if not devices:
         raise ParameterError("devices must not be empty")
     return devices
-
-
-# ----------------------------------------------------------------------------- progress bar
-
-
-class _Progress:
-    """Text progress bar on stderr: points done / total, points/s, ETA."""
-
-    def __init__(self, total: int, done: int, enabled: bool, stream=None, width: int = 30):
-        self.total, self.done, self.enabled = total, done, enabled
-        self.stream = stream or sys.stderr
-        self.width = width
-        self.t0 = time.perf_counter()
-        self.new = 0
-        if enabled:
-            self._draw()
-
-    def update(self, n: int) -> None:
-        self.done += n
-        self.new += n
-        if self.enabled:
-            self._draw()
-
-    def _draw(self) -> None:
-        frac = self.done / self.total if self.total else 1.0
-        filled = int(round(self.width * frac))
-        dt = time.perf_counter() - self.t0
-        rate = self.new / dt if dt > 0 and self.new else 0.0
-        eta = (self.total - self.done) / rate if rate > 0 else float("nan")
-        eta_txt = time.strftime("%H:%M:%S", time.gmtime(eta)) if math.isfinite(eta) else "--:--:--"
-        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {self.done}/{self.total} points "
-                          f"{rate:8.2f} points/s  ETA {eta_txt}")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
 
 
 # ----------------------------------------------------------------------------- sweep
@@ -535,145 +425,7 @@ class SweepResult:
 
     def open(self):
         """The file as an in-memory :class:`xarray.Dataset`."""
-        import xarray as xr
-
-        with xr.open_dataset(self.path, engine="h5netcdf") as ds:
-            return ds.load()
-
-
-def _attrs(model, fixed_json, axes, chunk, gradient_output, process_index, process_count) -> dict:
-    from .. import __version__
-
-    attrs = {
-        "model": model,
-        "fixed": fixed_json,
-        "grid": json.dumps([a.as_dict() for a in axes]),
-        "chunk_size": int(chunk),
-        "jaxrelic_version": __version__,
-        "created": datetime.datetime.now(datetime.timezone.utc).isoformat(),
-    }
-    if gradient_output is not None:
-        attrs["gradient_output"] = gradient_output
-    if process_count > 1:
-        attrs["process_index"] = int(process_index)
-        attrs["process_count"] = int(process_count)
-    return attrs
-
-
-def _variables(model: str, names: tuple, gradient_output: str | None) -> tuple[list, list]:
-    ev = evaluator(model)
-    floats = list(ev.outputs)
-    if gradient_output is not None:
-        floats += [f"d_ln_{gradient_output}_d_ln_{n}" for n in names]
-    return floats, list(ev.integer_outputs)
-
-
-def _create(path: Path, axes, floats, ints, n_chunks, attrs) -> None:
-    import xarray as xr
-
-    shape = tuple(a.num for a in axes)
-    dims = tuple(a.name for a in axes)
-    data = {v: (dims, np.full(shape, np.nan, dtype=np.float64)) for v in floats}
-    data.update({v: (dims, np.full(shape, NOT_RUN, dtype=np.int32)) for v in ints})
-    data["chunk_done"] = (("chunk",), np.zeros(n_chunks, dtype=np.int8))
-    coords = {a.name: (a.name, a.values()) for a in axes}
-    ds = xr.Dataset(data, coords=coords, attrs=attrs)
-    _add_metadata(ds, attrs["model"])
-    tmp = path.with_name(path.name + ".tmp")
-    ds.to_netcdf(tmp, engine="h5netcdf")
-    os.replace(tmp, path)  # a kill during creation never leaves a half-written FILE.nc
-
-
-def _add_metadata(ds, model: str) -> None:
-    """CF ``units``/``long_name`` on every variable and coordinate; flag tables on integer labels."""
-    from .output_meta import coordinate_attrs, variable_attrs
-
-    for name, var in ds.data_vars.items():
-        meta = variable_attrs(name)
-        for key in ("flag_values",):
-            if key in meta:
-                meta[key] = np.asarray(meta[key], dtype=var.dtype)
-        var.attrs.update(meta)
-    for name in ds.coords:
-        ds[name].attrs.update(coordinate_attrs(model, name))
-
-
-def _unreadable(path: Path, err: Exception) -> ParameterError:
-    size = path.stat().st_size
-    why = str(err).splitlines()[0] if str(err) else type(err).__name__
-    return ParameterError(
-        f"cannot resume {path}: the file ({size} bytes) is not a readable sweep file ({why}); its finished chunks "
-        f"cannot be recovered; move it away and start again with overwrite (--overwrite)")
-
-
-def _check_matches(path: Path, attrs: dict) -> np.ndarray:
-    """Compare a file's sweep definition with the request; return its ``chunk_done`` flags."""
-    import h5netcdf
-
-    try:
-        with h5netcdf.File(path, "r") as f:
-            have = {k: f.attrs[k] for k in f.attrs}
-            done = np.asarray(f.variables["chunk_done"][...], dtype=np.int8) if "chunk_done" in f.variables else None
-            for name in f.variables:  # every variable must read back in full (a truncated file fails here)
-                f.variables[name][...]
-    except OSError as e:
-        raise _unreadable(path, e) from None
-    if done is None:
-        raise ParameterError(f"{path}: not a jaxrelic sweep file (no chunk_done variable); cannot resume")
-
-    def text(v):
-        return v.decode() if isinstance(v, bytes) else v
-
-    if text(have.get("model")) != attrs["model"]:
-        raise ParameterError(f"cannot resume {path}: model differs (file {text(have.get('model'))!r}, "
-                             f"request {attrs['model']!r})")
-    f_fixed, r_fixed = json.loads(text(have.get("fixed", "{}"))), json.loads(attrs["fixed"])
-    for k in sorted(set(f_fixed) | set(r_fixed)):
-        if f_fixed.get(k, "<absent>") != r_fixed.get(k, "<absent>"):
-            raise ParameterError(f"cannot resume {path}: fixed parameter {k} differs (file "
-                                 f"{f_fixed.get(k, '<absent>')!r}, request {r_fixed.get(k, '<absent>')!r})")
-    f_grid, r_grid = json.loads(text(have.get("grid", "[]"))), json.loads(attrs["grid"])
-    if f_grid != r_grid:
-        fn = [g["name"] for g in f_grid]
-        rn = [g["name"] for g in r_grid]
-        if fn != rn:
-            raise ParameterError(f"cannot resume {path}: grid parameters differ (file {fn}, request {rn})")
-        for a, b in zip(f_grid, r_grid):
-            if a != b:
-                raise ParameterError(f"cannot resume {path}: grid {a['name']} differs (file {a}, request {b})")
-    for key in ("chunk_size", "gradient_output", "process_index", "process_count"):
-        fv, rv = have.get(key), attrs.get(key)
-        fv = text(fv.item() if hasattr(fv, "item") else fv)
-        if fv != rv:
-            raise ParameterError(f"cannot resume {path}: {key} differs (file {fv!r}, request {rv!r})")
-    return done
-
-
-def _file_chunk_size(path: Path) -> int:
-    """``chunk_size`` attribute of an existing sweep file (for a resume without --chunk-size)."""
-    import h5netcdf
-
-    try:
-        with h5netcdf.File(path, "r") as f:
-            value = f.attrs.get("chunk_size")
-    except OSError as e:
-        raise _unreadable(path, e) from None
-    if value is None:
-        raise ParameterError(f"{path}: not a jaxrelic sweep file (no chunk_size attribute); cannot resume")
-    return int(np.asarray(value).item())
-
-
-def _write_chunk(path: Path, shape: tuple, lo: int, hi: int, k: int, results: dict) -> None:
-    import h5netcdf
-
-    with h5netcdf.File(path, "a") as f:
-        for name, flat in results.items():
-            var = f.variables[name]
-            for slices, a, b in _slabs(lo, hi, shape):
-                var[slices] = flat[a - lo:b - lo].reshape(_slab_shape(slices))
-        f.flush()
-        f.variables["chunk_done"][k] = 1  # last: the chunk counts as done only once its data is written
-        f.flush()
+        return open_dataset(self.path)
 
 
 class SweepInterrupted(KeyboardInterrupt):
@@ -721,7 +473,7 @@ def sweep(model: str, grid, given: Mapping | None = None, out=None, *, chunk_siz
         A swept parameter must not be given.
     out : str or path
         Output file (``.nc``).  With ``process_count > 1`` the process writes
-        :func:`part_path` ``(out, process_index)`` instead.
+        :func:`~jaxrelic.workflows.sweep_io.part_path` ``(out, process_index)`` instead.
     chunk_size : int, optional
         Points per compiled call, rounded up to a multiple of the device count.  Default:
         the chunk of a resumed file, else :func:`choose_chunk_size` from ``max_memory``.
@@ -739,7 +491,9 @@ def sweep(model: str, grid, given: Mapping | None = None, out=None, *, chunk_siz
         Devices to shard each chunk over: all local devices (default), the first ``n``,
         or an explicit list.
     gradient_output : str, optional
-        Also store ``d_ln_<output>_d_ln_<param>`` for every grid parameter (reverse mode).
+        Also store the sensitivity of this output to every grid parameter (reverse mode;
+        ``d_ln_<output>_d_ln_<param>``, or ``d_ln_<output>_d_<param>`` for a phase or a grid
+        through 0: module docstring).
     process_index, process_count : int, optional
         This process's share of a multi-process sweep (chunks ``i % count == index``);
         default :func:`jax.process_index` / :func:`jax.process_count`.
@@ -807,11 +561,14 @@ def sweep(model: str, grid, given: Mapping | None = None, out=None, *, chunk_siz
     group = sweep_group(model, names, shape, chunk, gradient_output)
     n_chunks = -(-n_points // chunk)
     attrs = _attrs(model, fixed_json, axes, chunk, gradient_output, pindex, pcount)
-    floats, ints = _variables(model, names, gradient_output)
+    values = [a.values() for a in axes]
+    # one definition per gradient column over the whole grid (dln/d for phases and a grid through 0)
+    kinds = column_kinds(names, dict(zip(names, values))) if gradient_output is not None else ()
+    floats, ints = _variables(model, names, gradient_output, kinds)
 
     if path.exists() and not (empty and resume):
         if resume:
-            done = _check_matches(path, attrs)
+            done = _check_matches(path, attrs, floats + ints)
         elif overwrite:
             path.unlink()
             done = None
@@ -826,14 +583,13 @@ def sweep(model: str, grid, given: Mapping | None = None, out=None, *, chunk_siz
 
     mine = [k for k in range(n_chunks) if k % pcount == pindex]
     todo = [k for k in mine if not done[k]]
-    values = [a.values() for a in axes]
     batched, guarded, sharding = _compiled(model, fixed_json, names, gradient_output, tuple(d.id for d in devs), chunk,
                                            group)
 
     def n_in(k):
         return min((k + 1) * chunk, n_points) - k * chunk
 
-    bar = _Progress(sum(n_in(k) for k in mine), sum(n_in(k) for k in mine if done[k]), progress)
+    bar = Progress(sum(n_in(k) for k in mine), sum(n_in(k) for k in mine if done[k]), unit="points", quiet=not progress)
     computed, input_devices = [], 0
     t0 = time.perf_counter()
     try:
@@ -844,7 +600,10 @@ def sweep(model: str, grid, given: Mapping | None = None, out=None, *, chunk_siz
             idx = np.unravel_index(flat, shape)
             inputs = {n: jax.device_put(v[i], sharding) for n, v, i in zip(names, values, idx)}
             input_devices = len(next(iter(inputs.values())).sharding.device_set)
-            res = batched(inputs)
+            res = dict(batched(inputs))
+            if gradient_output is not None:
+                res.update(_gradient_columns(model, names, gradient_output, kinds, res.pop(_LOG_JACOBIAN),
+                                             {n: v[i] for n, v, i in zip(names, values, idx)}))
             res = {name: np.asarray(res[name])[: hi - lo] for name in floats + ints}
             res = {name: v.astype(np.float64 if name in floats else np.int32) for name, v in res.items()}
             with _sigint_deferred() as ctrl_c:  # a chunk is written completely or not at all
@@ -867,73 +626,3 @@ def sweep(model: str, grid, given: Mapping | None = None, out=None, *, chunk_siz
 
     return SweepResult(path, computed, n_chunks, chunk, n_points, ndev, input_devices, seconds,
                        complete=len(computed) == len(todo), traces=eqx.debug.get_num_traces(guarded))
-
-
-# ----------------------------------------------------------------------------- merge
-
-
-def merge(out, parts: Sequence | None = None, *, overwrite: bool = False) -> dict:
-    """Combine the part files of a multi-process sweep into one file ``out``.
-
-    Parameters
-    ----------
-    out : str or path
-        Merged file; the parts default to ``FILE.part<k>.nc`` for k = 0 … process_count-1.
-    parts : sequence of paths, optional
-        Explicit part files.
-    overwrite : bool
-        Replace an existing ``out``.
-
-    Returns
-    -------
-    dict
-        ``{"path", "chunks_done", "n_chunks", "missing_chunks"}``.  Chunks not done in
-        any part stay NaN / :data:`NOT_RUN`; the merged file can be resumed as a
-        single-process sweep.
-    """
-    import xarray as xr
-
-    out = Path(out)
-    if out.exists() and not overwrite:
-        raise ParameterError(f"output file {out} exists; use overwrite (--overwrite)")
-    if parts is None:
-        found = sorted(out.parent.glob(f"{out.stem}.part*{out.suffix or '.nc'}"))
-        if not found:
-            raise ParameterError(f"no part files {part_path(out, 0).name}, … next to {out}")
-        with xr.open_dataset(found[0], engine="h5netcdf") as ds:
-            count = int(ds.attrs.get("process_count", 1))
-        parts = [part_path(out, k) for k in range(count)]
-        missing = [str(p) for p in parts if not p.exists()]
-        if missing:
-            raise ParameterError(f"part files missing: {', '.join(missing)}")
-    parts = [Path(p) for p in parts]
-    if not parts:
-        raise ParameterError("merge needs at least one part file")
-    keys = ("model", "fixed", "grid", "chunk_size", "gradient_output")
-    merged = None
-    for p in parts:
-        with xr.open_dataset(p, engine="h5netcdf") as ds:
-            ds = ds.load()
-        if merged is None:
-            merged, ref = ds, p
-            continue
-        for key in keys:
-            if str(ds.attrs.get(key)) != str(merged.attrs.get(key)):
-                raise ParameterError(f"cannot merge {p} with {ref}: attribute {key} differs")
-        chunk = int(merged.attrs["chunk_size"])
-        shape = tuple(merged.sizes[d] for d in merged["status"].dims)
-        point_chunk = (np.arange(math.prod(shape)) // chunk).reshape(shape)
-        take = ds["chunk_done"].values.astype(bool)[point_chunk]
-        for name in merged.data_vars:
-            if name == "chunk_done":
-                continue
-            merged[name].values[...] = np.where(take, ds[name].values, merged[name].values)
-        merged["chunk_done"].values[...] = np.maximum(merged["chunk_done"].values, ds["chunk_done"].values)
-    merged.attrs.pop("process_index", None)
-    merged.attrs.pop("process_count", None)
-    tmp = out.with_name(out.name + ".tmp")
-    merged.to_netcdf(tmp, engine="h5netcdf")
-    os.replace(tmp, out)
-    done = merged["chunk_done"].values
-    return {"path": out, "chunks_done": int(done.sum()), "n_chunks": int(done.size),
-            "missing_chunks": [int(k) for k in np.flatnonzero(done == 0)]}

@@ -17,10 +17,12 @@ import pytest
 
 import jaxrelic
 from jaxrelic.numerics import status as st
-from jaxrelic.workflows import fit as fitmod
+from jaxrelic.workflows import roots as fitmod
 from jaxrelic.workflows.cli import main
 from jaxrelic.workflows.evaluate import evaluator, point_function
-from jaxrelic.workflows.fit import FitError, Transform, fit, solve_for, trace_contour, transform_for
+from jaxrelic.workflows.fit import FitError, fit
+from jaxrelic.workflows.roots import solve_for, trace_contour
+from jaxrelic.workflows.transforms import Transform, transform_for
 from jaxrelic.workflows.registry import ParameterError
 
 Y_OBS = 8.7e-11

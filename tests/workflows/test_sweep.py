@@ -23,7 +23,8 @@ import jaxrelic
 from jaxrelic.workflows.cli import main
 from jaxrelic.workflows.evaluate import evaluator
 from jaxrelic.workflows.registry import ParameterError
-from jaxrelic.workflows.sweep import NOT_RUN, GridAxis, _slabs, merge, parse_grid, part_path, sweep
+from jaxrelic.workflows.sweep import NOT_RUN, GridAxis, parse_grid, sweep
+from jaxrelic.workflows.sweep_io import _slabs, merge, part_path
 
 GRID = ["mass=20:500:3:log", "sigma_v=1e-26:4e-26:3"]
 CHUNK = 4
