@@ -52,7 +52,7 @@ def _worker(args) -> dict:
 
     from jaxrelic.workflows import sweep as sw
     from jaxrelic.workflows.cli_common import parse_sets
-    from jaxrelic.workflows.evaluate import evaluator, point_function
+    from jaxrelic.interface import get_model, point_function
 
     given = parse_sets(args.set)
     grid = args.grid or DEFAULT_GRID[args.model].format(n=args.points)
@@ -80,7 +80,7 @@ def _worker(args) -> dict:
     })
     if args.grad_points:
         name = axes[0].name
-        out = evaluator(args.model).outputs[0]
+        out = get_model(args.model).outputs[0]
         fwd_fn, _ = point_function(args.model, given, free=(name,))
         tan_fn, _ = point_function(args.model, given, free=(name,), adjoint="forward")
         vals = {name: jnp.asarray(axes[0].values()[: args.grad_points])}

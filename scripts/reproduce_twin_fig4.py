@@ -50,7 +50,7 @@ from matplotlib.ticker import NullFormatter
 import jaxrelic  # noqa: F401  (x64)
 from jaxrelic.numerics.status import status_name
 from jaxrelic.models.twin_higgs.solver import PHASES
-from jaxrelic.workflows.evaluate import point_function
+from jaxrelic.interface import point_function
 
 OMEGA_OBS = 0.12
 M_NU = 1.0

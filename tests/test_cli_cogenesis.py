@@ -73,7 +73,7 @@ def test_point_function_matches_solver_and_adm_relation():
     from jaxrelic import constants as c
     from jaxrelic.models.cogenesis import Cogenesis
     from jaxrelic.models.cogenesis.solver import solve_cogenesis
-    from jaxrelic.workflows.evaluate import point_function
+    from jaxrelic.interface import point_function
 
     fn, fixed = point_function("cogenesis", {"xi_i": 0.36, "kappa": 0.03}, free=("m_chi",))
     f = jax.jit(fn)

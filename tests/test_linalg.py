@@ -130,9 +130,9 @@ def test_no_lapack_custom_call_in_any_model(model):
     from outside.  Gradient batches run on one device, where the LU calls follow
     one another and cannot exhaust the pool.
     """
-    from jaxrelic.workflows.evaluate import evaluator, point_function
+    from jaxrelic.interface import get_model, point_function
 
-    free = tuple(evaluator(model).continuous)[:2]
+    free = tuple(get_model(model).bounds)[:2]
     fn, fixed = point_function(model, {}, free=free)
     x = {k: np.full(4, float(fixed[k])) for k in free}
     out = [k for k in jax.eval_shape(fn, {k: 1.0 for k in free}) if k != "status"][0]

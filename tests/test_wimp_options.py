@@ -33,7 +33,7 @@ from jaxrelic.stats.equilibrium import n_eq
 from jaxrelic.workflows.cli import main
 from jaxrelic.workflows.fit import fit
 from jaxrelic.workflows.roots import solve_for
-from jaxrelic.workflows.registry import ParameterError
+from jaxrelic.interface import ParameterError
 
 A, C = 2.3e-26, 1e-26  # σ_00 = σ_11 and σ_01 [cm³/s]
 

@@ -20,6 +20,8 @@ subclass into an adapter in a few lines.
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import math
 import time
 from typing import Callable, Mapping, Sequence
@@ -34,12 +36,50 @@ from ..thermo.background import Background
 from .parameters import ParameterError, ParameterTable
 
 __all__ = ["ModelAdapter", "NetworkAdapter", "point_function", "grouped_point_function", "resolve_point",
-           "run_point", "default_background"]
+           "run_point", "default_background", "using_background", "with_background", "background_key"]
+
+#: The background used where none is passed (None: the Standard Model); set by the CLI's --gstar
+#: and, for the duration of one call, by the ``background=`` argument of the workflows.
+_DEFAULT = {"background": None}
 
 
 def default_background() -> Background:
-    """The Standard-Model background (Saikawa–Shirai g_*, g_*s)."""
-    return Background.standard_model()
+    """The current default background: the one set by :func:`using_background`, else the
+    Standard Model (Saikawa–Shirai g_*, g_*s)."""
+    bg = _DEFAULT["background"]
+    return Background.standard_model() if bg is None else bg
+
+
+def background_key():
+    """Hashable identity of the current default background (for caches of compiled programs)."""
+    bg = _DEFAULT["background"]
+    return None if bg is None else id(bg)
+
+
+@contextlib.contextmanager
+def using_background(background: Background | None):
+    """Make ``background`` the default inside the block (None keeps the current one)."""
+    previous = _DEFAULT["background"]
+    if background is not None:
+        if not isinstance(background, Background):
+            raise ParameterError(f"background={background!r} must be a jaxrelic.Background (e.g. "
+                                 "Background(GStar.from_file(path)))")
+        _DEFAULT["background"] = background
+    try:
+        yield
+    finally:
+        _DEFAULT["background"] = previous
+
+
+def with_background(func):
+    """Give a workflow function a ``background=`` keyword (a g_*(T) background for every solve)."""
+
+    @functools.wraps(func)
+    def wrapped(*args, background: Background | None = None, **kwargs):
+        with using_background(background):
+            return func(*args, **kwargs)
+
+    return wrapped
 
 
 class ModelAdapter:
@@ -228,6 +268,9 @@ def resolve_point(adapter, given: Mapping, *, cross: bool = False) -> dict:
 
 def _check_background(adapter: ModelAdapter, background):
     if background is None:
+        if _DEFAULT["background"] is not None and not adapter.uses_background:
+            raise ParameterError(f"--gstar/background: model {adapter.name} does not use a g_*(T) table (allowed: "
+                                 "the default background only)")
         return default_background()
     if not isinstance(background, Background):
         raise ParameterError(f"background={background!r} must be a jaxrelic.Background (e.g. "

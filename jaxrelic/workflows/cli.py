@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..interface.adapter import _DEFAULT as _DEFAULT_BACKGROUND
 from ..interface.adapter import run_point
 from ..interface.parameters import ParameterError
 from ..interface.registry import get_model, load_plugin, model_names
@@ -156,6 +157,7 @@ def _global_options(argv: list) -> list:
             CLI_OPTIONS["background"] = Background(GStar.from_file(gstar))
         except (OSError, ValueError, IndexError) as e:
             raise UserError(f"--gstar {gstar!r}: cannot read a table of T [GeV], g_*rho, g_*s ({e})") from None
+    _DEFAULT_BACKGROUND["background"] = CLI_OPTIONS["background"]  # every subcommand's solves use it
     return rest
 
 

@@ -14,7 +14,7 @@ printed), 2 a user mistake (unknown model/parameter/output, value out of range).
 
 from __future__ import annotations
 
-from .cli_common import CLI_OPTIONS, UserError, dumps_json, parse_sets
+from .cli_common import UserError, dumps_json, parse_sets
 
 __all__ = ["register"]
 
@@ -34,8 +34,7 @@ def _cmd(args) -> int:
 
     get_model(args.model)  # unknown model -> ParameterError (exit 2) before anything else
     res = sensitivity(args.model, parse_sets(args.set), params=_names(args.params),
-                      outputs=_names(args.outputs), mode=args.mode,
-                      **({"background": CLI_OPTIONS["background"]} if CLI_OPTIONS["background"] is not None else {}))
+                      outputs=_names(args.outputs), mode=args.mode)
     out = res.as_dict()
     if args.plot:
         from .plots_sweep import plot_sensitivity

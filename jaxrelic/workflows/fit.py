@@ -4,7 +4,7 @@
 (``Ω h² = 0.120 ± 0.001``, ``Y_B = (8.7 ± 0.06)×10⁻¹¹``, any float output) with
 optax's L-BFGS direction and a backtracking line search, on transformed
 (unconstrained) parameters (:mod:`jaxrelic.workflows.transforms`), built on
-:func:`jaxrelic.workflows.evaluate.point_function`; returns a :class:`FitResult` and
+:func:`jaxrelic.interface.point_function`; returns a :class:`FitResult` and
 raises :class:`FitError` when it does not converge.  One-parameter roots and
 contours are in :mod:`jaxrelic.workflows.roots`.
 
@@ -38,9 +38,10 @@ import numpy as np
 import optax
 
 from ..numerics import status as st
-from .evaluate import evaluator, resolve_point
+from ..interface.adapter import resolve_point, with_background
+from ..interface.registry import get_model
 from .objective import _A_REL, _CACHE, DEFAULT_TARGETS, FitError, _check_annihilates, _dh, _h, _point, _static_key
-from .registry import ParameterError
+from ..interface.parameters import ParameterError
 from .transforms import at_bound, bound_text, start_and_scale, transform_for
 
 __all__ = [
@@ -82,7 +83,7 @@ def normalise_targets(model: str, targets) -> tuple:
     means observed values.  A value without σ gets the relative σ of
     :func:`default_sigma`; a value of 0 needs an explicit σ.
     """
-    ev = evaluator(model)
+    ev = get_model(model)
     if isinstance(targets, str):
         targets = (targets,)
     if not isinstance(targets, Mapping):
@@ -134,9 +135,9 @@ class _FitProblem:
     """Jitted pieces of :func:`fit` for one (model, discrete options, free, target names)."""
 
     def __init__(self, model, given, free, target_names, memory_size):
-        ev = evaluator(model)
+        ev = get_model(model)
         fn = _point(model, given, "reverse")
-        transforms = tuple(transform_for(*ev.continuous[n]) for n in free)
+        transforms = tuple(transform_for(*ev.bounds[n]) for n in free)
         self.transforms = transforms
         names = tuple(target_names)
 
@@ -253,7 +254,7 @@ class FitResult:
 
 
 def _free_starts(model: str, free, given: dict) -> tuple[tuple, dict]:
-    ev = evaluator(model)
+    ev = get_model(model)
     if isinstance(free, str):
         free = (free,)
     if not isinstance(free, Mapping):
@@ -262,11 +263,11 @@ def _free_starts(model: str, free, given: dict) -> tuple[tuple, dict]:
             raise ParameterError(f"free parameters must be distinct, got {list(free)}")
     starts = dict(free) if isinstance(free, Mapping) else {name: None for name in free}
     if not starts:
-        raise ParameterError(f"at least one free parameter is needed; allowed: {', '.join(ev.continuous)}")
+        raise ParameterError(f"at least one free parameter is needed; allowed: {', '.join(ev.bounds)}")
     for name in starts:
-        if name not in ev.continuous:
+        if name not in ev.bounds:
             raise ParameterError(f"parameter {name!r} of model {model} cannot be free; allowed: "
-                                 f"{', '.join(ev.continuous)}")
+                                 f"{', '.join(ev.bounds)}")
     both = [k for k, v in starts.items() if v is not None and k in given]
     if both:
         raise ParameterError(f"parameter {both[0]} is both free (start {starts[both[0]]!r}) and fixed "
@@ -285,6 +286,7 @@ def _notes(tgts, floats) -> list:
     return ["targets_missed: best fit of an over-determined problem misses " + "; ".join(missed)]
 
 
+@with_background
 def fit(model: str, free, targets, given: Mapping | None = None, *, max_iter: int = 100,
         chi2_tol: float | None = None, gtol: float = 1e-9, ftol: float = 1e-12, max_linesearch: int = 30,
         memory_size: int = 10, strict: bool = True) -> FitResult:
@@ -325,7 +327,7 @@ def fit(model: str, free, targets, given: Mapping | None = None, *, max_iter: in
     FitResult
     """
     t_start = time.perf_counter()
-    ev = evaluator(model)
+    ev = get_model(model)
     given = dict(given or {})
     free, merged = _free_starts(model, free, given)
     fixed = resolve_point(model, merged)
@@ -349,7 +351,7 @@ def fit(model: str, free, targets, given: Mapping | None = None, *, max_iter: in
     starts = [start_and_scale(n, tr, fixed[n]) for n, tr in zip(free, prob.transforms)]
     base = jnp.asarray([s[0] for s in starts], dtype=jnp.float64)
     scale = jnp.asarray([s[1] for s in starts], dtype=jnp.float64)
-    consts = {n: jnp.float64(fixed[n]) for n in ev.continuous}
+    consts = {n: jnp.float64(fixed[n]) for n in ev.bounds}
     tval = jnp.asarray([t[1] for t in tgts], dtype=jnp.float64)
     tsig = jnp.asarray([t[2] for t in tgts], dtype=jnp.float64)
     args = (base, scale, consts, tval, tsig)

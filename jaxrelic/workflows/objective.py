@@ -15,8 +15,9 @@ import collections
 
 import jax.numpy as jnp
 
-from .evaluate import evaluator, point_function
-from .registry import ParameterError
+from ..interface.adapter import background_key, point_function
+from ..interface.registry import get_model
+from ..interface.parameters import ParameterError
 
 __all__ = ["DEFAULT_TARGETS", "FitError"]
 
@@ -74,8 +75,8 @@ _CACHE = _ProblemCache(16)
 
 
 def _static_key(model: str, fixed: dict) -> tuple:
-    ev = evaluator(model)
-    return tuple(sorted((k, repr(v)) for k, v in fixed.items() if k not in ev.continuous))
+    ev = get_model(model)
+    return (background_key(), *sorted((k, repr(v)) for k, v in fixed.items() if k not in ev.bounds))
 
 
 def _point(model: str, given: dict, adjoint: str):
@@ -85,8 +86,8 @@ def _point(model: str, given: dict, adjoint: str):
     constants, so one compilation serves every fit/solve of the same model,
     discrete options, free names and target names.
     """
-    ev = evaluator(model)
-    fn, _ = point_function(model, given, free=tuple(ev.continuous), adjoint=adjoint)
+    ev = get_model(model)
+    fn, _ = point_function(model, given, free=tuple(ev.bounds), adjoint=adjoint)
     return fn
 
 

@@ -24,9 +24,10 @@ import numpy as np
 import optimistix as optx
 
 from ..numerics import status as st
-from .evaluate import evaluator, resolve_point
+from ..interface.adapter import resolve_point, with_background
+from ..interface.registry import get_model
 from .objective import _A_REL, _CACHE, DEFAULT_TARGETS, FitError, _check_annihilates, _h, _point, _static_key
-from .registry import ParameterError
+from ..interface.parameters import ParameterError
 from .transforms import at_bound, bound_text, start_and_scale, transform_for
 
 __all__ = ["RootResult", "ContourResult", "solve_for", "trace_contour"]
@@ -43,9 +44,9 @@ class _RootProblem:
     """Jitted root solvers of :func:`solve_for` / :func:`trace_contour`."""
 
     def __init__(self, model, given, name, output, rtol, atol, max_steps):
-        ev = evaluator(model)
+        ev = get_model(model)
         fn = _point(model, given, "reverse")
-        tr = transform_for(*ev.continuous[name])
+        tr = transform_for(*ev.bounds[name])
         self.transform = tr
 
         def impl(z, args):
@@ -160,10 +161,10 @@ def _target_value(output: str, target) -> tuple[float, float]:
 
 
 def _root_setup(model, name, output, given, extra, rtol, ftol, max_steps, also_free=()):
-    ev = evaluator(model)
-    if name not in ev.continuous:
+    ev = get_model(model)
+    if name not in ev.bounds:
         raise ParameterError(f"parameter {name!r} of model {model} cannot be solved for; allowed: "
-                             f"{', '.join(ev.continuous)}")
+                             f"{', '.join(ev.bounds)}")
     if output not in ev.outputs:
         raise ParameterError(f"unknown output {output!r} for model {model}; allowed: {', '.join(ev.outputs)}")
     for k, val in (("rtol", rtol), ("ftol", ftol)):
@@ -210,6 +211,7 @@ def _judge(output, achieved, t, a, ok, status, steps, method, ftol, name, value,
     return True, f"{method} converged in {steps} steps (|ln({output}/target)| = {rel:.2g} <= ftol = {ftol:.2g})"
 
 
+@with_background
 def solve_for(model: str, name: str, output: str = "omega_h2", target=None, given: Mapping | None = None, *,
               x0=None, bracket=None, rtol: float = 1e-8, ftol: float = 1e-8, max_steps: int = 64,
               strict: bool = True) -> RootResult:
@@ -260,7 +262,7 @@ def solve_for(model: str, name: str, output: str = "omega_h2", target=None, give
     ev, fixed, prob = _root_setup(model, name, output, given, {name: start}, rtol, ftol, max_steps)
     tr = prob.transform
     u0, c = start_and_scale(name, tr, fixed[name])
-    consts = {n: jnp.float64(fixed[n]) for n in ev.continuous}
+    consts = {n: jnp.float64(fixed[n]) for n in ev.bounds}
     args = (jnp.float64(u0), jnp.float64(c), consts, jnp.float64(t), jnp.float64(a))
     if bracket is None:
         sol = prob.newton(jnp.float64(0.0), args)
@@ -293,6 +295,7 @@ def solve_for(model: str, name: str, output: str = "omega_h2", target=None, give
     return res
 
 
+@with_background
 def trace_contour(model: str, vary: str, values, solve: str = "theta1", output: str = "omega_h2", target=None,
                   given: Mapping | None = None, *, x0=None, extrapolate: bool = True, rtol: float = 1e-8,
                   ftol: float = 1e-7, max_steps: int = 64) -> ContourResult:
@@ -335,15 +338,15 @@ def trace_contour(model: str, vary: str, values, solve: str = "theta1", output: 
     t, a = _target_value(output, target)
     ev, fixed, prob = _root_setup(model, solve, output, given, {solve: x0, vary: float(vals[0])}, rtol, ftol,
                                   max_steps, also_free=(vary,))
-    if vary not in ev.continuous:
+    if vary not in ev.bounds:
         raise ParameterError(f"parameter {vary!r} of model {model} cannot be varied; allowed: "
-                             f"{', '.join(ev.continuous)}")
+                             f"{', '.join(ev.bounds)}")
     for x in vals:
         resolve_point(model, {**dict(given or {}), vary: float(x)})  # range check naming `vary`
     tr = prob.transform
-    tr_vary = transform_for(*ev.continuous[vary])
+    tr_vary = transform_for(*ev.bounds[vary])
     u0, c = start_and_scale(solve, tr, fixed[solve])
-    consts = {n: jnp.float64(fixed[n]) for n in ev.continuous}
+    consts = {n: jnp.float64(fixed[n]) for n in ev.bounds}
 
     n = vals.size
     roots = np.full(n, np.nan)

@@ -29,7 +29,7 @@ outputs built from the selected mass have no derivative there) is NaN with a not
 (``SensitivityResult.notes``).
 
 The derivative ``∂O/∂p`` is taken by automatic differentiation of
-:func:`jaxrelic.workflows.evaluate.point_function` (``jax.jacrev`` with the
+:func:`jaxrelic.interface.point_function` (``jax.jacrev`` with the
 reverse-mode ODE adjoint, or ``jax.jacfwd`` with the forward one), so the cost is
 one primal solve plus one backward solve per output (reverse) or one tangent per
 parameter (forward); the compiled function returns ``(1/O) ∂O/∂p`` and the
@@ -58,8 +58,9 @@ import jax.numpy as jnp
 import numpy as np
 
 from ..numerics import status as st
-from .evaluate import evaluator, point_function, resolve_point
-from .registry import ParameterError
+from ..interface.adapter import background_key, point_function, resolve_point, with_background
+from ..interface.registry import get_model
+from ..interface.parameters import ParameterError
 
 __all__ = [
     "SensitivityResult",
@@ -193,27 +194,27 @@ class SensitivityResult:
 
 def default_parameters(model: str) -> tuple:
     """Every continuous parameter of ``model`` except the numerical ones (x0, x_end, x_max)."""
-    return tuple(k for k in evaluator(model).continuous if k not in NUMERICAL_PARAMETERS)
+    return tuple(k for k in get_model(model).bounds if k not in NUMERICAL_PARAMETERS)
 
 
 def default_outputs(model: str) -> tuple:
     """The main outputs of ``model`` (``DEFAULT_OUTPUTS``)."""
-    evaluator(model)  # unknown model -> ParameterError
+    get_model(model)  # unknown model -> ParameterError
     return DEFAULT_OUTPUTS[model]
 
 
 def _check_names(model: str, params, outputs) -> tuple[tuple, tuple]:
-    ev = evaluator(model)
+    ev = get_model(model)
     params = default_parameters(model) if params is None else tuple(params)
     outputs = default_outputs(model) if outputs is None else tuple(outputs)
     if not params:
-        raise ParameterError(f"no parameters given; allowed: {', '.join(ev.continuous)}")
+        raise ParameterError(f"no parameters given; allowed: {', '.join(ev.bounds)}")
     if not outputs:
         raise ParameterError(f"no outputs given; allowed: {', '.join(ev.outputs)}")
     for p in params:
-        if p not in ev.continuous:
+        if p not in ev.bounds:
             raise ParameterError(f"unknown parameter {p!r} for the sensitivity of model {model}; "
-                                 f"allowed: {', '.join(ev.continuous)}")
+                                 f"allowed: {', '.join(ev.bounds)}")
     for o in outputs:
         if o not in ev.outputs:
             raise ParameterError(f"unknown output {o!r} of model {model}; allowed: {', '.join(ev.outputs)}")
@@ -225,7 +226,7 @@ def _check_names(model: str, params, outputs) -> tuple[tuple, tuple]:
 
 def _discrete(model: str, fixed: Mapping) -> dict:
     """The settings of ``fixed`` that are not continuous (flags, choices, grid sizes): they fix the code."""
-    cont = evaluator(model).continuous
+    cont = get_model(model).bounds
     return {k: v for k, v in fixed.items() if k not in cont and f"{k}_abs" not in cont}
 
 
@@ -237,7 +238,7 @@ _COMPILED_MAX = 16
 def log_jacobian(fn, params: Sequence[str], outputs: Sequence[str], mode: str = "reverse"):
     """``jac(values) -> (R, out)``: ``R[i, j] = ∂ ln|O_i|/∂p_j = (1/O_i) ∂O_i/∂p_j`` of a point function.
 
-    ``fn`` is a point function (:func:`~jaxrelic.workflows.evaluate.point_function`)
+    ``fn`` is a point function (:func:`~jaxrelic.interface.point_function`)
     with ``params`` among its inputs; ``out`` is ``fn(values)`` (every output) with
     ``status`` set to ``NONFINITE`` where the solve succeeded but ``R`` is not finite;
     ``R`` is NaN wherever ``status`` is not ``SUCCESS``.  ``jax.jacrev`` (``mode="reverse"``,
@@ -275,11 +276,11 @@ def _compiled_jacobian(model: str, discrete: dict, params: tuple, outputs: tuple
     """
     if mode not in ("reverse", "forward"):
         raise ParameterError(f"mode={mode!r} invalid; allowed: reverse, forward")
-    key = (model, repr(sorted(discrete.items())), params, outputs, mode, batched)
+    key = (model, repr(sorted(discrete.items())), params, outputs, mode, batched, background_key())
     if key in _COMPILED:
         return _COMPILED[key]
-    ev = evaluator(model)
-    fn, _ = point_function(model, discrete, free=tuple(ev.continuous), adjoint=mode)
+    ev = get_model(model)
+    fn, _ = point_function(model, discrete, free=tuple(ev.bounds), adjoint=mode)
     log_jac = log_jacobian(fn, params, outputs, mode)
 
     def jac(values):
@@ -328,6 +329,7 @@ def scale_columns(model, params, outputs, R, point, kinds=None):
     return kinds, S, tuple(notes)
 
 
+@with_background
 def sensitivity(model: str, given: Mapping | None = None, params: Sequence[str] | None = None,
                 outputs: Sequence[str] | None = None, mode: str = "reverse") -> SensitivityResult:
     """Sensitivity matrix ``S[i, j] = ∂ ln|output_i| / ∂ ln|p_j|`` (or ``∂ ln|output_i| / ∂ p_j``) at one point.
@@ -361,11 +363,11 @@ def sensitivity(model: str, given: Mapping | None = None, params: Sequence[str] 
         or a parameter value out of range.
     """
     params, outputs = _check_names(model, params, outputs)
-    ev = evaluator(model)
+    ev = get_model(model)
     fixed = resolve_point(model, dict(given or {}))
     jac = _compiled_jacobian(model, _discrete(model, fixed), params, outputs, mode, batched=False)
-    R, vals, status = jac({k: np.float64(fixed[k]) for k in ev.continuous})
-    point = {k: np.asarray(fixed[k]) for k in ev.continuous}
+    R, vals, status = jac({k: np.float64(fixed[k]) for k in ev.bounds})
+    point = {k: np.asarray(fixed[k]) for k in ev.bounds}
     kinds, S, notes = scale_columns(model, params, outputs, np.asarray(R), point)
     return SensitivityResult(
         model=model, outputs=outputs, params=params, kinds=kinds, matrix=S,
@@ -374,6 +376,7 @@ def sensitivity(model: str, given: Mapping | None = None, params: Sequence[str] 
     )
 
 
+@with_background
 def sensitivity_sweep(model: str, points: Mapping, given: Mapping | None = None,
                       params: Sequence[str] | None = None, outputs: Sequence[str] | None = None,
                       mode: str = "reverse", chunk_size: int | None = None) -> SensitivityResult:
@@ -401,16 +404,16 @@ def sensitivity_sweep(model: str, points: Mapping, given: Mapping | None = None,
         ``matrix`` of shape ``batch + (n_outputs, n_params)``, ``status`` of shape ``batch``.
     """
     params, outputs = _check_names(model, params, outputs)
-    ev = evaluator(model)
+    ev = get_model(model)
     if not points:
-        raise ParameterError("points must name at least one swept parameter; allowed: " + ", ".join(ev.continuous))
+        raise ParameterError("points must name at least one swept parameter; allowed: " + ", ".join(ev.bounds))
     for k in points:
-        if k not in ev.continuous:
-            raise ParameterError(f"unknown swept parameter {k!r} of model {model}; allowed: {', '.join(ev.continuous)}")
+        if k not in ev.bounds:
+            raise ParameterError(f"unknown swept parameter {k!r} of model {model}; allowed: {', '.join(ev.bounds)}")
     arrays = np.broadcast_arrays(*[np.asarray(v, dtype=np.float64) for v in points.values()])
     batch = arrays[0].shape
     for k, a in zip(points, arrays):
-        lo, hi, _ = ev.continuous[k]
+        lo, hi, _ = ev.bounds[k]
         bad = ~np.isfinite(a) | (a < lo) | (a > hi)
         if np.any(bad):
             raise ParameterError(f"swept parameter {k} has values outside the allowed range [{lo:g}, {hi:g}] "
@@ -418,7 +421,7 @@ def sensitivity_sweep(model: str, points: Mapping, given: Mapping | None = None,
     fixed = resolve_point(model, {k: v for k, v in dict(given or {}).items() if k not in points})
     vjac = _compiled_jacobian(model, _discrete(model, fixed), params, outputs, mode, batched=True)
     n = int(np.prod(batch))
-    flat = {k: np.full(n, float(fixed[k])) for k in ev.continuous}
+    flat = {k: np.full(n, float(fixed[k])) for k in ev.bounds}
     flat.update({k: a.reshape(-1) for k, a in zip(points, arrays)})
     size = n if chunk_size is None else max(1, min(int(chunk_size), n))
     parts = []
@@ -432,7 +435,7 @@ def sensitivity_sweep(model: str, points: Mapping, given: Mapping | None = None,
     S = np.concatenate([p[0] for p in parts]).reshape(batch + (len(outputs), len(params)))
     vals = np.concatenate([p[1] for p in parts]).reshape(batch + (len(outputs),))
     status = np.concatenate([p[2] for p in parts]).reshape(batch)
-    point = {k: flat[k].reshape(batch) for k in ev.continuous}
+    point = {k: flat[k].reshape(batch) for k in ev.bounds}
     kinds, S, notes = scale_columns(model, params, outputs, S, point)
     return SensitivityResult(
         model=model, outputs=outputs, params=params, kinds=kinds, matrix=S,

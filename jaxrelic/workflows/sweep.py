@@ -1,6 +1,6 @@
 """Parameter sweeps: named grids, vmapped chunks, device sharding, resumable NetCDF output.
 
-A sweep evaluates the point function of a model (:func:`~jaxrelic.workflows.evaluate.point_function`)
+A sweep evaluates the point function of a model (:func:`~jaxrelic.interface.point_function`)
 on the Cartesian product of named one-dimensional grids::
 
     from jaxrelic.workflows.sweep import sweep
@@ -15,7 +15,7 @@ points (default: the largest chunk whose estimated peak memory fits ``max_memory
 dropped), so the function is traced and compiled once per sweep.  Twin-Higgs sweeps
 whose innermost (last) axis is θ₁ evaluate each chunk in θ₁ groups that share one set of
 θ₁-independent collision tables (:func:`sweep_group`,
-:func:`~jaxrelic.workflows.evaluate.grouped_point_function`; results equal the
+:func:`~jaxrelic.interface.grouped_point_function`; results equal the
 per-point path to the solver accuracy); the function is still traced and compiled once per sweep
 (``eqx.debug.assert_max_traces(max_traces=1)`` guards this) and results are
 bit-for-bit reproducible.
@@ -66,10 +66,11 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from .evaluate import evaluator, grouped_point_function, point_function
+from ..interface.adapter import background_key, grouped_point_function, point_function, with_background
+from ..interface.registry import get_model
 from .output_meta import NOT_RUN, gradient_variable
 from .progress import Progress
-from .registry import MODELS, ParameterError
+from ..interface.parameters import ParameterError
 from .sensitivity import column_kinds, log_jacobian, scale_columns
 from .sweep_io import (_attrs, _check_matches, _create, _file_chunk_size, _fixed_from_json, _json_fixed, _variables,
                        _write_chunk, open_dataset, part_path)
@@ -163,19 +164,19 @@ def _fmt_range(lo: float, hi: float) -> str:
 
 
 def _check_axis(model: str, axis: GridAxis) -> GridAxis:
-    ev = evaluator(model)
+    ev = get_model(model)
     name = axis.name
-    if name not in ev.continuous:
-        spec_names = [p.name for p in MODELS[model]().parameters]
+    if name not in ev.bounds:
+        spec_names = list(get_model(model).parameters.names)
         if name in spec_names:
             raise ParameterError(
                 f"grid parameter {name!r} of model {model} is not continuous and cannot be swept; "
-                f"sweepable: {', '.join(ev.continuous)} (fix it with --set)"
+                f"sweepable: {', '.join(ev.bounds)} (fix it with --set)"
             )
-        raise ParameterError(f"unknown grid parameter {name!r} for model {model}; sweepable: {', '.join(ev.continuous)}")
+        raise ParameterError(f"unknown grid parameter {name!r} for model {model}; sweepable: {', '.join(ev.bounds)}")
     if isinstance(axis.num, bool) or int(axis.num) != axis.num or axis.num < 1:
         raise ParameterError(f"grid {name}: NUM={axis.num!r} must be an integer >= 1")
-    lo, hi, _ = ev.continuous[name]
+    lo, hi, _ = ev.bounds[name]
     for label, v in (("START", axis.start), ("STOP", axis.stop)):
         if not math.isfinite(v) or v < lo or v > hi:
             raise ParameterError(f"grid {name}: {label}={v!r} outside the allowed range {_fmt_range(lo, hi)} of {name}")
@@ -296,7 +297,7 @@ def choose_chunk_size(model: str, n_points: int, max_memory: float = DEFAULT_MAX
 
 def sweep_group(model: str, names: Sequence[str], shape: Sequence[int], chunk: int,
                 gradient_output: str | None = None) -> int:
-    """Points per group of a chunk for :func:`~jaxrelic.workflows.evaluate.grouped_point_function` (0: none).
+    """Points per group of a chunk for :func:`~jaxrelic.interface.grouped_point_function` (0: none).
 
     Grouping applies when the model has a group axis (twin-higgs: θ₁), it is the
     innermost (last) grid axis, so that consecutive points of a chunk differ only in it,
@@ -304,7 +305,7 @@ def sweep_group(model: str, names: Sequence[str], shape: Sequence[int], chunk: i
     never straddle two values of the outer axes, nor two chunks); below
     :data:`MIN_GROUP` points grouping is not worth its tables and 0 is returned.
     """
-    ev = evaluator(model)
+    ev = get_model(model)
     if ev.group_axis is None or gradient_output is not None or not names or names[-1] != ev.group_axis:
         return 0
     g = math.gcd(int(chunk), int(shape[-1]))
@@ -320,14 +321,14 @@ _LOG_JACOBIAN = "log_jacobian"
 
 @functools.lru_cache(maxsize=8)
 def _compiled(model: str, fixed_json: str, names: tuple, gradient_output: str | None, device_ids: tuple,
-              chunk: int, group: int = 0):
+              chunk: int, group: int = 0, bg_key=None):
     """One jitted, vmapped point function per (model, fixed values, free names, devices, chunk size).
 
     Cached so that repeated sweeps of the same setup (resume, parts, tests) reuse the
     compiled code; ``assert_max_traces(max_traces=1)`` fails loudly if a chunk retraces.
     ``group > 1`` (:func:`sweep_group`): the chunk is evaluated as chunk/group groups of
     consecutive points that differ only in the model's group axis, with
-    :func:`~jaxrelic.workflows.evaluate.grouped_point_function` (twin-higgs: collision
+    :func:`~jaxrelic.interface.grouped_point_function` (twin-higgs: collision
     tables once per θ₁ group).
     """
     import equinox as eqx
@@ -454,6 +455,7 @@ def _sigint_deferred():
         signal.signal(signal.SIGINT, previous)
 
 
+@with_background
 def sweep(model: str, grid, given: Mapping | None = None, out=None, *, chunk_size: int | None = None,
           max_memory: float | None = None,
           resume: bool = False, overwrite: bool = False, progress: bool = True, devices=None,
@@ -522,7 +524,7 @@ def sweep(model: str, grid, given: Mapping | None = None, out=None, *, chunk_siz
     clash = [n for n in names if n in given]
     if clash:
         raise ParameterError(f"parameter {clash[0]} is both swept (grid) and fixed (set); give one")
-    ev = evaluator(model)
+    ev = get_model(model)
     if gradient_output is not None and gradient_output not in ev.outputs:
         raise ParameterError(f"gradient output {gradient_output!r} invalid; allowed: {', '.join(ev.outputs)}")
     if chunk_size is not None and (isinstance(chunk_size, bool) or int(chunk_size) != chunk_size or chunk_size < 1):
@@ -584,7 +586,7 @@ def sweep(model: str, grid, given: Mapping | None = None, out=None, *, chunk_siz
     mine = [k for k in range(n_chunks) if k % pcount == pindex]
     todo = [k for k in mine if not done[k]]
     batched, guarded, sharding = _compiled(model, fixed_json, names, gradient_output, tuple(d.id for d in devs), chunk,
-                                           group)
+                                           group, background_key())
 
     def n_in(k):
         return min((k + 1) * chunk, n_points) - k * chunk

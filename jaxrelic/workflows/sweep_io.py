@@ -38,10 +38,10 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from .evaluate import evaluator
+from ..interface.registry import get_model
 from .io import atomic_path
 from .output_meta import NOT_RUN, coordinate_attrs, gradient_variable, inverse_units, variable_attrs
-from .registry import ParameterError
+from ..interface.parameters import ParameterError
 
 __all__ = ["NOT_RUN", "part_path", "open_dataset", "merge"]
 
@@ -136,7 +136,7 @@ def _attrs(model, fixed_json, axes, chunk, gradient_output, process_index, proce
 
 def _variables(model: str, names: tuple, gradient_output: str | None, kinds: tuple = ()) -> tuple[list, list]:
     """Float and integer variables of a sweep file; the gradient columns of ``names`` with their ``kinds``."""
-    ev = evaluator(model)
+    ev = get_model(model)
     floats = list(ev.outputs)
     if gradient_output is not None:
         floats += [gradient_variable(gradient_output, n, k) for n, k in zip(names, kinds, strict=True)]

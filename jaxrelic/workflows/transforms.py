@@ -3,7 +3,7 @@
 Fits (:mod:`jaxrelic.workflows.fit`) and root solves (:mod:`jaxrelic.workflows.roots`)
 work on unconstrained variables, so that every trial point lies in the allowed range.
 Each free parameter ``p`` with allowed range ``(lo, hi)`` and ``positive`` flag
-(:attr:`Evaluator.continuous`) is mapped to an unconstrained ``u`` by
+(:meth:`ModelAdapter.continuous`) is mapped to an unconstrained ``u`` by
 :class:`Transform`:
 
 ==============================  ============================  =====================================
@@ -35,7 +35,7 @@ import math
 import jax
 import jax.numpy as jnp
 
-from .registry import ParameterError
+from ..interface.parameters import ParameterError
 
 __all__ = ["Transform", "transform_for", "start_and_scale", "at_bound", "bound_text"]
 

@@ -196,13 +196,13 @@ def test_traced_out_of_domain_point_gets_status_out_of_range():
 
 def test_point_function_outputs_names_and_flag():
     """Sweep/fit outputs use the project names; eft_valid is an integer (0/1) output, status an integer."""
-    from jaxrelic.workflows.evaluate import evaluator
+    from jaxrelic.interface import get_model
 
-    ev = evaluator("cogenesis")
+    ev = get_model("cogenesis")
     assert "Y_B_minus_L" in ev.outputs and "Y_B_over_observed" in ev.outputs and "Y_BL" not in ev.outputs
     assert ev.integer_outputs == ("eft_valid", "status")
-    assert ev.continuous["T_RH"][:2] == (1e4, 1e18) and ev.continuous["M1"][:2] == (1e4, 1e18)
-    lep = evaluator("leptogenesis")
+    assert ev.bounds["T_RH"][:2] == (1e4, 1e18) and ev.bounds["M1"][:2] == (1e4, 1e18)
+    lep = get_model("leptogenesis")
     assert "Y_B_over_observed" in lep.outputs and "Y_B_minus_L" in lep.outputs
 
 
@@ -228,8 +228,8 @@ def test_leptogenesis_notes_and_names():
 def test_resolved_point_round_trips_with_both_coupling_forms():
     """A resolved cogenesis point (y1 and y1_abs/_arg both present, as a sweep passes its fixed values)
     resolves again; contradicting forms are rejected with a message naming both."""
-    from jaxrelic.workflows.evaluate import resolve_point
-    from jaxrelic.workflows.registry import ParameterError
+    from jaxrelic.interface import resolve_point
+    from jaxrelic.interface import ParameterError
 
     full = resolve_point("cogenesis", {"T_RH": "1e9"})
     again = resolve_point("cogenesis", full)

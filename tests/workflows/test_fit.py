@@ -19,11 +19,11 @@ import jaxrelic
 from jaxrelic.numerics import status as st
 from jaxrelic.workflows import roots as fitmod
 from jaxrelic.workflows.cli import main
-from jaxrelic.workflows.evaluate import evaluator, point_function
+from jaxrelic.interface import get_model, point_function
 from jaxrelic.workflows.fit import FitError, fit
 from jaxrelic.workflows.roots import solve_for, trace_contour
 from jaxrelic.workflows.transforms import Transform, transform_for
-from jaxrelic.workflows.registry import ParameterError
+from jaxrelic.interface import ParameterError
 
 Y_OBS = 8.7e-11
 
@@ -34,7 +34,7 @@ Y_OBS = 8.7e-11
 def _all_transforms():
     out = []
     for model in ("wimp", "twin-higgs", "leptogenesis", "cogenesis"):
-        for name, (lo, hi, pos) in evaluator(model).continuous.items():
+        for name, (lo, hi, pos) in get_model(model).bounds.items():
             out.append((f"{model}.{name}", transform_for(lo, hi, pos)))
     return out
 

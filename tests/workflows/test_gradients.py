@@ -33,7 +33,7 @@ import jaxrelic.models.cogenesis.solver as _cog
 import jaxrelic.models.leptogenesis.solver as _lep
 import jaxrelic.engines.network as _net
 from jaxrelic.numerics import status as st
-from jaxrelic.workflows.evaluate import evaluator, point_function
+from jaxrelic.interface import get_model, point_function
 
 RTOL_FD = 1e-4  # required agreement autodiff vs finite differences (issue 5)
 RTOL_MODES = 1e-7  # forward vs reverse mode
@@ -98,8 +98,8 @@ _TIGHT = {
 
 def _variables(case: Case, fixed: dict):
     """(u → parameter dict) map and the positive flags of ``case.free``."""
-    ev = evaluator(case.model)
-    pos = np.array([ev.continuous[n][2] for n in case.free])
+    ev = get_model(case.model)
+    pos = np.array([ev.bounds[n][2] for n in case.free])
     p0 = np.array([float(fixed[n]) for n in case.free])
     scale = np.where(p0 != 0.0, np.abs(p0), 1.0)
 

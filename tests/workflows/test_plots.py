@@ -17,7 +17,7 @@ from jaxrelic import constants as c
 from jaxrelic.workflows.cli import main
 from jaxrelic.workflows.plots import new_axes
 from jaxrelic.workflows.plots_sweep import observed_value, plot_sensitivity, plot_sweep
-from jaxrelic.workflows.registry import ParameterError
+from jaxrelic.interface import ParameterError
 
 
 def _omega(mass, sigma_v):

@@ -15,8 +15,8 @@ from jaxrelic import constants as c
 from jaxrelic.numerics import status as st
 from jaxrelic.workflows import sensitivity as sens_mod
 from jaxrelic.workflows.cli import main
-from jaxrelic.workflows.evaluate import point_function, resolve_point
-from jaxrelic.workflows.registry import ParameterError
+from jaxrelic.interface import point_function, resolve_point
+from jaxrelic.interface import ParameterError
 from jaxrelic.workflows.sensitivity import default_parameters, sensitivity, sensitivity_sweep
 
 WIMP_POINT = {"mass": 100.0, "sigma_v": 2.0e-26, "b": 1e-26}  # σv = a + b v², b ≥ 0
@@ -321,7 +321,7 @@ def _fake_cogenesis(model, given=None, free=(), adjoint="reverse"):
     fixed = resolve_point("cogenesis", dict(given or {}))
 
     def fn(v):
-        p = {k: jnp.asarray(fixed[k]) for k in sens_mod.evaluator("cogenesis").continuous}
+        p = {k: jnp.asarray(fixed[k]) for k in sens_mod.get_model("cogenesis").bounds}
         p.update(v)
         y_b = (1e-10 * (p["y1_abs"] / 0.015) ** 2 * (p["y2_abs"] / 0.025) * jnp.sin(p["y2_arg"] - p["y1_arg"] + 0.3)
                * jnp.sqrt(p["T_RH"] / 2e10) * (1e11 / p["M1"]) * (1.0 + p["xi_i"] ** 2))

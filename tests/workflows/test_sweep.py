@@ -21,8 +21,8 @@ import xarray as xr
 
 import jaxrelic
 from jaxrelic.workflows.cli import main
-from jaxrelic.workflows.evaluate import evaluator
-from jaxrelic.workflows.registry import ParameterError
+from jaxrelic.interface import get_model
+from jaxrelic.interface import ParameterError
 from jaxrelic.workflows.sweep import NOT_RUN, GridAxis, parse_grid, sweep
 from jaxrelic.workflows.sweep_io import _slabs, merge, part_path
 
@@ -210,7 +210,7 @@ def test_file_format(reference):
     assert list(ds["status"].dims) == ["mass", "sigma_v"]
     np.testing.assert_array_equal(ds["mass"].values, [20.0, 100.0, 500.0])
     assert ds["mass"].dtype == np.float64 and ds["sigma_v"].dtype == np.float64
-    ev = evaluator("wimp")
+    ev = get_model("wimp")
     for name in ev.outputs:
         assert ds[name].dtype == np.float64 and ds[name].dims == ("mass", "sigma_v")
     assert ds["status"].dtype == np.int32
