@@ -37,11 +37,13 @@ with the angular average done analytically (:func:`sigma_hh`).
 massless QCD correction to O(α_s³); τ, μ with pole masses; tt̄ with the pole mass and the
 O(α_s) Drees–Hikasa correction; WW, ZZ with both bosons off shell (Breit–Wigner double
 integral, tabulated once at import and splined); gg and γγ at one loop (t, b, W loops) with
-the heavy-top NLO factor for gg.  Γ_h^SM(125.1 GeV) = 4.01 MeV vs 4.08 MeV (LHCHXSWG YR3).
+the heavy-top NLO factor for gg.  Γ_h^SM(125.1 GeV) = 4.016 MeV vs 4.08 MeV (LHCHXSWG YR3).
 
 Thermal average: :func:`jaxrelic.thermal_average` with the Higgs pole and the thresholds
 2m_W, 2m_Z, 2m_h, 2m_t passed as hints; :meth:`HiggsPortalSinglet.domain_status`
-certifies it with :func:`jaxrelic.thermal_average_checked` at x = 2 … 50.
+certifies it with :func:`jaxrelic.thermal_average_checked` at x = 2 … 50 (accepting the
+checker's false pole alarms at the W*W*/Z*Z*/tt̄ openings when the finer rule agrees,
+:meth:`HiggsPortalSinglet.certify`).
 """
 
 import math
@@ -178,43 +180,68 @@ def _gamma_lepton(rs, m):
     return _PREF_F * rs * m**2 * _safe_sqrt(1.0 - 4.0 * m**2 / rs**2) ** 3
 
 
+#: Bernoulli numbers B_0, B_1, B_2, B_4, …, B_20 for the dilogarithm series.
+_BERNOULLI = (1.0, -0.5, 1.0 / 6.0, -1.0 / 30.0, 1.0 / 42.0, -1.0 / 30.0, 5.0 / 66.0, -691.0 / 2730.0, 7.0 / 6.0,
+              -3617.0 / 510.0, 43867.0 / 798.0, -174611.0 / 330.0)
+
+
+def _li2_series(z):
+    """Li₂(z) = Σ_n B_n u^{n+1}/(n+1)!, u = −ln(1 − z) (’t Hooft & Veltman 1979), for −1 ≤ z ≤ ½
+    (|u| ≤ ln 2: the terms fall like (u/2π)^n, B_20 term < 1e-17).  Plain jnp, differentiable
+    (jax.scipy.special.spence has no usable derivative: grad gives NaN)."""
+    u = -jnp.log1p(-z)
+    out = u + _BERNOULLI[1] * u**2 / 2.0
+    for k, b in enumerate(_BERNOULLI[2:]):
+        n = 2 * (k + 1)
+        out = out + (b / float(math.factorial(n + 1))) * u ** (n + 1)
+    return out
+
+
 def _li2_pos(z):
-    """Li₂(z) for 0 ≤ z ≤ 1 (scipy/JAX convention Li₂(z) = spence(1 − z))."""
-    return jax.scipy.special.spence(1.0 - z)
+    """Li₂(z) for 0 < z < 1: the series, with Li₂(z) = π²/6 − ln z ln(1 − z) − Li₂(1 − z) above ½."""
+    hi = z > 0.5
+    zs = jnp.where(hi, 1.0 - z, z)
+    base = _li2_series(zs)
+    return jnp.where(hi, math.pi**2 / 6.0 - jnp.log(z) * jnp.log1p(-z) - base, base)
 
 
 def _li2_neg(z):
-    """Li₂(−z) for z ≥ 0."""
-    return jax.scipy.special.spence(1.0 + z)
+    """Li₂(−z) for 0 ≤ z ≤ 1."""
+    return _li2_series(-z)
 
 
-def _drees_hikasa(beta):
-    """Δ_H(β) of Γ(h → QQ̄) ∝ β³[1 + (4/3)(α_s/π) Δ_H] (Drees & Hikasa, PLB 240 (1990) 455;
-    Djouadi, Phys. Rept. 457, eq. 2.10); → 9/4 + (3/2) ln(m²/s) for β → 1, π²/(2β) for β → 0."""
-    r = (1.0 - beta) / (1.0 + beta)
-    L = jnp.log((1.0 + beta) / (1.0 - beta))
+def _drees_hikasa(beta, x):
+    """Δ_H(β) of Γ(h → QQ̄) ∝ β³[1 + (4/3)(α_s/π) Δ_H] (Drees & Hikasa, PLB 240 (1990) 455; Spira,
+    hep-ph/9705337, eq. 8); → 9/4 + (3/2) ln(m²/s) for β → 1, π²/(2β) for β → 0.
+    ``x`` = 4m_Q²/s = 1 − β², passed separately so that 1 − β = x/(1 + β) keeps its digits at s ≫ m_Q²."""
+    omb = x / (1.0 + beta)  # 1 − β
+    r = omb / (1.0 + beta)  # (1 − β)/(1 + β)
+    L = jnp.log((1.0 + beta) / omb)
     A = (1.0 + beta**2) * (4.0 * _li2_pos(r) + 2.0 * _li2_neg(r) - 3.0 * L * jnp.log(2.0 / (1.0 + beta))
-                           - 2.0 * L * jnp.log(beta)) - 3.0 * beta * jnp.log(4.0 / (1.0 - beta**2)) - 4.0 * beta * jnp.log(beta)
+                           - 2.0 * L * jnp.log1p(-omb)) - 3.0 * beta * jnp.log(4.0 / x) - 4.0 * beta * jnp.log1p(-omb)
     return A / beta + (3.0 + 34.0 * beta**2 - 13.0 * beta**4) * L / (16.0 * beta**3) + 3.0 * (7.0 * beta**2 - 1.0) / (8.0 * beta**2)
 
 
 def _gamma_top(rs):
-    """h* → tt̄ with the pole mass and the O(α_s) massive correction (α_s^(5)(√s))."""
-    b2 = 1.0 - 4.0 * M_T**2 / rs**2
-    op = b2 > 1e-12
-    beta = jnp.sqrt(jnp.where(op, b2, 0.25))
-    corr = 1.0 + 4.0 / 3.0 * alpha_s(rs) / math.pi * _drees_hikasa(beta)
+    """h* → tt̄ with the pole mass and the O(α_s) massive correction (α_s^(5)(√s)); the factor is
+    clipped at 0 (it would turn negative only for √s ≳ 10⁸ GeV, where the pole-mass logarithm
+    ln(s/m_t²) is unresummed and tt̄ is a 10⁻¹² fraction of Γ_h^SM)."""
+    x = 4.0 * M_T**2 / rs**2
+    op = x < 1.0 - 1e-12
+    xs = jnp.where(op, x, 0.75)
+    beta = jnp.sqrt(1.0 - xs)
+    corr = jnp.maximum(1.0 + 4.0 / 3.0 * alpha_s(rs) / math.pi * _drees_hikasa(beta, xs), 0.0)
     return jnp.where(op, 3.0 * _PREF_F * rs * M_T**2 * beta**3 * corr, 0.0)
 
 
 def _f_loop(tau):
     """(Re f, Im f) of the one-loop scalar function f(τ), τ = M²/(4m²) (Djouadi eq. 2.19)."""
     lo = tau <= 1.0
-    t_lo = jnp.where(lo, tau, 0.5)
-    t_hi = jnp.where(lo, 2.0, tau)
+    t_lo = jnp.where(lo, jnp.minimum(tau, 1.0 - 1e-12), 0.5)  # f is continuous at τ = 1; keep the
+    t_hi = jnp.where(lo, 2.0, jnp.maximum(tau, 1.0 + 1e-12))  # √(1 − τ) derivatives finite there
     re_lo = jnp.arcsin(jnp.sqrt(t_lo)) ** 2
     r = jnp.sqrt(1.0 - 1.0 / t_hi)
-    L = jnp.log((1.0 + r) / (1.0 - r))
+    L = 2.0 * jnp.log1p(r) + jnp.log(t_hi)  # ln((1 + r)/(1 − r)), (1 − r)(1 + r) = 1/τ: exact for τ → ∞
     return jnp.where(lo, re_lo, -(L**2 - math.pi**2) / 4.0), jnp.where(lo, 0.0, math.pi * L / 2.0)
 
 
@@ -390,7 +417,7 @@ def gamma_h_sm_fast(rs):
     return jnp.exp(_spline(_LNRS_KNOTS, _C_REST, jnp.log(rs))) + _gamma_top(rs)
 
 
-#: Γ_h^SM(m_h) [GeV] (4.01 MeV; LHCHXSWG YR3 4.08 MeV at 125.1 GeV).
+#: Γ_h^SM(m_h) [GeV] (4.016 MeV; LHCHXSWG YR3 4.08 MeV at 125.1 GeV).
 GAMMA_H_SM = float(jax.jit(gamma_h_sm)(M_H))
 
 
@@ -416,30 +443,29 @@ def sigma_h_channel(s, m_S, lambda_hS, gamma_tot):
     return jnp.where(k > 0, lambda_hS**2 * V0**2 * d2 * gamma_h_sm_fast(jnp.sqrt(s)) / _safe_sqrt(jnp.where(k > 0, k, 1.0)), 0.0)
 
 
-def _atanh_over(r):
-    """atanh(r)/r, exact series near r = 0."""
-    small = jnp.abs(r) < 1e-3
-    rs = jnp.where(small, 0.5, r)
-    return jnp.where(small, 1.0 + r**2 / 3.0 + r**4 / 5.0, jnp.arctanh(rs) / rs)
-
-
 def sigma_hh(s, m_S, lambda_hS):
     """σ(SS → hh) = β_h ⟨|M|²⟩/(32π √(s(s − 4m_S²))) (final-state factor ½ included), docs eq. 3.
 
     With t − m_S² = A + Bc, u − m_S² = A − Bc (A = m_h² − s/2, B = s β_S β_h/2, c = cos θ) and
-    F = atanh(B/A)/(B/A), the angular average ⟨·⟩ = ½∫dc of |M|²/λ_hS² is
+    F = atanh(B/A)/(B/A) (evaluated through |A| − |B| without cancellation), the angular average ⟨·⟩ = ½∫dc of |M|²/λ_hS² is
     C² + 4 C λ_hS v₀² F/A + λ_hS² v₀⁴ [2/(A² − B²) + 2F/A²],  C = 1 + 3m_h²/(s − m_h²).
     """
     open_ = (s > 4.0 * M_H**2) & (s > 4.0 * m_S**2)
     ss = jnp.where(open_, s, 4.0 * (M_H + m_S) ** 2)
     bh = jnp.sqrt(1.0 - 4.0 * M_H**2 / ss)
     bs = jnp.sqrt(1.0 - 4.0 * m_S**2 / ss)
-    A = M_H**2 - ss / 2.0
-    B = ss * bs * bh / 2.0
-    F = _atanh_over(B / A)
+    A = M_H**2 - ss / 2.0  # < 0
+    B = ss * bs * bh / 2.0  # 0 ≤ B < |A|
+    # |A| − |B| = (s/2)(1 − β_Sβ_h) − m_h² without cancellation at s ≫ m²: 1 − β_Sβ_h = (a + b − ab)/(1 + β_Sβ_h)
+    a, b = 4.0 * m_S**2 / ss, 4.0 * M_H**2 / ss
+    D = ss / 2.0 * (a + b - a * b) / (1.0 + bs * bh) - M_H**2
+    q = B / (-A)
+    small = q < 1e-3
+    qs = jnp.where(small, 0.5, q)
+    F = jnp.where(small, 1.0 + q**2 / 3.0 + q**4 / 5.0, 0.5 * jnp.log((-A + B) / D) / qs)  # atanh(q)/q
     C = 1.0 + 3.0 * M_H**2 / (ss - M_H**2)
     lv = lambda_hS * V0**2
-    m2 = C**2 + 4.0 * C * lv * F / A + lv**2 * (2.0 / (A**2 - B**2) + 2.0 * F / A**2)
+    m2 = C**2 + 4.0 * C * lv * F / A + lv**2 * (2.0 / (D * (B - A)) + 2.0 * F / A**2)
     return jnp.where(open_, lambda_hS**2 * bh * m2 / (32.0 * math.pi * jnp.sqrt(ss) * jnp.sqrt(ss - 4.0 * m_S**2)), 0.0)
 
 

@@ -89,29 +89,30 @@ _sv_jit = jax.jit(lambda m, lam, T: HPS(m, lam).sigma_v(T))
 def test_sigma_v_resonance_vs_narrow_width_and_quad():
     """m_S = 60 GeV (pole 1.7–3 T above threshold at x = 15–30), λ_hS = 1e-3 (Γ_h = 4.0 MeV ≪ T).
 
-    (a) brute-force scipy quad: measured ≤ 2e-9, asserted 1e-6;
-    (b) narrow-width formula (docs eq. 8), valid to O(Γ/T) plus the non-resonant background:
-        measured |ratio − 1| ≤ 1.1e-3 (x = 15 … 30), asserted 3e-3.
+    (a) brute-force scipy quad: measured ≤ 1.1e-13, asserted 1e-10;
+    (b) narrow-width formula (docs eq. 8), valid to O(Γ/T) plus the Breit–Wigner tails:
+        measured −2.7e-4, −2.1e-4, −1.1e-4, +4.6e-5 at x = 15, 20, 25, 30, asserted 1e-3.
     """
     m, lam = 60.0, 1e-3
     for x in (15.0, 20.0, 25.0, 30.0):
         T = m / x
         got = float(_sv_jit(m, lam, T))
-        assert got == pytest.approx(_sv_quad(m, lam, T), rel=1e-6), x
-        assert got == pytest.approx(_sv_narrow_width(m, lam, T), rel=3e-3), x
+        assert got == pytest.approx(_sv_quad(m, lam, T), rel=1e-10), x
+        assert got == pytest.approx(_sv_narrow_width(m, lam, T), rel=1e-3), x
 
 
 @pytest.mark.parametrize("m, x", [(70.0, 2.0), (70.0, 5.0), (20.0, 2.0), (150.0, 2.0), (300.0, 20.0)])
 def test_sigma_v_thresholds_vs_quad(m, x):
     """Off resonance, across the W*W*/Z*Z*, hh and tt̄ onsets (where thermal_average_checked's pole
-    detector fires and HiggsPortalSinglet.certify() accepts): brute-force quad, measured ≤ 1e-8."""
+    detector fires and HiggsPortalSinglet.certify() accepts): brute-force quad, measured ≤ 2.5e-8."""
     lam, T = 0.05, m / x
     assert float(_sv_jit(m, lam, T)) == pytest.approx(_sv_quad(m, lam, T), rel=1e-6)
 
 
 def test_sigma_v_low_velocity_limit():
     """⟨σv⟩ → (σ v_rel)(s → 4m²) for x → ∞ (s-wave), with σ v_rel = 2√(1 − 4m²/s) σ
-    (Cline et al. 2013 eq. 4; Gondolo–Gelmini: ⟨σv⟩ = σv₀(1 + O(1/x))).  m_S = 300 GeV."""
+    (Cline et al. 2013 eq. 4; Gondolo–Gelmini: ⟨σv⟩ = σv₀(1 + O(1/x))).  m_S = 300 GeV: measured
+    −3.0e-2, −3.1e-3, −3.3e-4 at x = 1e2, 1e3, 1e4 (∝ 1/x)."""
     m, lam = 300.0, 0.1
     s0 = 4.0 * m * m * (1.0 + 1e-12)
     sv0 = float(_sigma_scalar(s0, m, lam)) * 2.0 * math.sqrt(1.0 - 4.0 * m * m / s0)
@@ -178,16 +179,16 @@ def test_vv_widths_limits():
 
 def test_invisible_width_and_top_qcd():
     """Γ(h → SS) = λ² v₀² β/(32π m_h) (vertex λ v₀, ½ for identical S); the Drees–Hikasa Δ_H(β) has its
-    limits 9/4 + (3/2)ln(1 − β²)/4·… → 9/4 + (3/2) ln(m²/s) (β → 1) and π²/(2β) (β → 0)."""
+    limits 9/4 + (3/2) ln(m²/s) (β → 1) and π²/(2β) (β → 0)."""
     m, lam = 40.0, 0.01
     beta = math.sqrt(1.0 - 4.0 * m * m / hp.M_H**2)
     assert float(hp.gamma_h_to_SS(m, lam)) == pytest.approx(lam**2 * hp.V0**2 * beta / (32.0 * math.pi * hp.M_H), rel=1e-14)
     assert float(hp.gamma_h_to_SS(70.0, lam)) == 0.0
-    b = 1.0 - 1e-6
-    m2_s = (1.0 - b * b) / 4.0
-    assert float(hp._drees_hikasa(jnp.asarray(b))) == pytest.approx(2.25 + 1.5 * math.log(m2_s), abs=1e-3)
+    x = 4e-12  # 4m²/s = 1 − β²
+    b = math.sqrt(1.0 - x)
+    assert float(hp._drees_hikasa(jnp.asarray(b), jnp.asarray(x))) == pytest.approx(2.25 + 1.5 * math.log(x / 4.0), abs=1e-4)
     b = 1e-5
-    assert float(hp._drees_hikasa(jnp.asarray(b))) * b == pytest.approx(math.pi**2 / 2.0, rel=1e-3)
+    assert float(hp._drees_hikasa(jnp.asarray(b), jnp.asarray(1.0 - b * b))) * b == pytest.approx(math.pi**2 / 2.0, rel=1e-3)
 
 
 def test_sigma_hh_vs_numerical_angular_integral():
@@ -242,3 +243,105 @@ def test_domain_status_traced_and_value_errors():
     with pytest.raises(ValueError, match="lambda_hS"):
         HPS(100.0, float("nan"))
     assert set(hp.PARAMETERS) == {"m_S", "lambda_hS"} and HPS().g == 1.0
+
+
+# ---------------------------------------------------------------------------------------------
+# the network: Ω h², derivatives, the relic line (slow: one network compile is ~60–70 s here)
+# ---------------------------------------------------------------------------------------------
+
+_solve = jax.jit(lambda m, l: jaxrelic.solve_network(HPS(m, l)))
+
+
+def _ln_omega_minus_target(m, ln_lam, target=0.12):
+    r = _solve(jnp.float64(m), jnp.float64(math.exp(ln_lam)))
+    return math.log(float(r.omega_h2)) - math.log(target), int(r.status)
+
+
+def relic_lambda(m, guess):
+    """λ_hS with Ω h² = 0.12 at m_S = m: two secant steps in (ln λ, ln Ω) (Ω ∝ λ^−2 off resonance) to
+    locate the root, then scipy brentq on a ±1 % bracket around it (the bracket is checked by brentq)."""
+    a = math.log(guess)
+    fa, _ = _ln_omega_minus_target(m, a)
+    b = a + 0.5 * fa
+    fb, _ = _ln_omega_minus_target(m, b)
+    for _ in range(6):
+        if abs(fb) < 1e-3:
+            break
+        a, b, fa = b, b - fb * (b - a) / (fb - fa), fb
+        fb, _ = _ln_omega_minus_target(m, b)
+    root = spo.brentq(lambda x: _ln_omega_minus_target(m, x)[0], b - 0.01, b + 0.01, xtol=1e-10, rtol=1e-12)
+    return math.exp(root), _ln_omega_minus_target(m, root)[1]
+
+
+#: This code's relic line λ_hS(m_S) for Ω h² = 0.12 (measured 2026-12-08, Saikawa–Shirai g_*,
+#: kinetic equilibrium).  Regression values; the physics checks are in test_relic_line.
+RELIC_LINE = {50.0: 1.106521e-01, 58.0: 1.602476e-03, 62.0: 2.632514e-04, 70.0: 6.891179e-02, 100.0: 3.656458e-02,
+              300.0: 8.729550e-02, 1000.0: 3.107502e-01}
+
+
+@pytest.mark.slow
+def test_relic_line():
+    """λ_hS(m_S) for Ω_S h² = 0.12 at m_S = 50, 58, 62 (on the resonance, m_h/2 = 62.55), 70, 100, 300, 1000 GeV.
+
+    Published line: Cline, Kainulainen, Scott & Weniger, arXiv:1306.4710 (PRD 88, 055025), Fig. 2, and
+    GAMBIT, arXiv:1705.07931, give the relic line only as figures; no table or in-text value of λ_hS(m_S)
+    could be retrieved in this environment (stored copies end after the introduction), so no digitised
+    comparison is asserted here (docs/physics/higgs_portal_singlet.md §7 lists what must be added).
+    Asserted instead: (1) every point converged with status SUCCESS and reproduces RELIC_LINE to 1e-3;
+    (2) the resonance dip: λ(62)/λ(50) < 1e-2; (3) the high-mass limit m_S ≫ m_h, where
+    σv → λ²/(16π m_S²) (W_L W_L + Z_L Z_L + hh, equivalence theorem): σv₀(λ_relic) at 1 TeV vs the
+    s-wave ⟨σv⟩ that gives Ω h² = 0.12 for jaxrelic.WIMP(g = 1): measured ratio 1.063, asserted
+    1 < ratio < 1.12 (the singlet's σv falls as 1/s, so its ⟨σv⟩ at freeze-out is below σv₀; the
+    WIMP engine is itself validated against Steigman, Dasgupta & Beacom 2012, tests/test_network.py).
+    Known differences to the published line: Cline et al. use the LHCHXSWG off-shell width table
+    (ours is 1.6–6.7 % lower, test_gamma_h_sm_vs_lhchxswg) and their own g_*(T); near the resonance
+    kinetic decoupling (Binder, Bringmann, Gustafsson & Hryczuk, arXiv:1706.07433) changes Ω by up to
+    an order of magnitude, which this kinetic-equilibrium network does not include.
+    """
+    t0 = time.time()
+    got = {}
+    for m, ref in RELIC_LINE.items():
+        lam, status = relic_lambda(m, ref * 1.3)
+        assert status == ST.SUCCESS, m
+        got[m] = lam
+        assert lam == pytest.approx(ref, rel=1e-3), m
+    assert got[62.0] / got[50.0] < 1e-2
+    # high-mass limit vs the s-wave thermal target of the validated WIMP engine
+    m = 1000.0
+    sv0 = float(_sigma_scalar(4.0 * m * m * (1.0 + 1e-12), m, got[m])) * 2.0 * math.sqrt(1e-12 / (1.0 + 1e-12))
+    wimp = jax.jit(lambda sv: jaxrelic.solve_network(jaxrelic.WIMP(mass=m, sigma_v=sv, g=1.0)).omega_h2)
+    sv_wimp = math.exp(spo.brentq(lambda lsv: math.log(float(wimp(math.exp(lsv))) / 0.12), math.log(1e-26),
+                                  math.log(5e-26), xtol=1e-12))
+    ratio = sv0 / (sv_wimp / jaxrelic.constants.GEV2_TO_CM3_S)
+    assert 1.0 < ratio < 1.12, ratio
+    print(f"relic line {got}, sigma_v0/WIMP target at 1 TeV = {ratio:.4f}, {time.time() - t0:.0f} s")
+
+
+@pytest.mark.slow
+def test_relic_density_grad_vmap_equilibrium():
+    """At (m_S, λ_hS) = (100 GeV, 0.0366) and on the resonance (62 GeV, 2.63e-4):
+    vmap == single solves (≤ 1e-10); ∂ln Ω/∂ln p (p = m_S, λ_hS) by reverse-mode AD vs central
+    differences with relative step 1e-5 (measured agreement in the docstring of the assertion);
+    Y = Y_eq (detailed balance) to 1e-6 while x ≤ 5."""
+    ms = jnp.asarray([100.0, 62.0])
+    ls = jnp.asarray([3.656458e-02, 2.632514e-04])
+    batch = jax.jit(jax.vmap(lambda m, l: jaxrelic.solve_network(HPS(m, l)).omega_h2))(ms, ls)
+    for i in range(2):
+        r = _solve(ms[i], ls[i])
+        assert int(r.status) == ST.SUCCESS
+        assert float(batch[i]) == pytest.approx(float(r.omega_h2), rel=1e-10)
+        early = np.asarray(r.x) <= 5.0
+        np.testing.assert_allclose(np.asarray(r.Y)[early, 0], np.asarray(r.Y_eq)[early, 0], rtol=1e-6)
+
+    def ln_omega(lnp):
+        return jnp.log(jaxrelic.solve_network(HPS(jnp.exp(lnp[0]), jnp.exp(lnp[1]))).omega_h2)
+
+    grad = jax.jit(jax.grad(ln_omega))
+    f = jax.jit(ln_omega)
+    h = 1e-5
+    for i in range(2):
+        p = jnp.log(jnp.asarray([ms[i], ls[i]]))
+        g = np.asarray(grad(p))
+        fd = np.array([(float(f(p + h * e)) - float(f(p - h * e))) / (2 * h) for e in np.eye(2)])
+        print(f"m_S={float(ms[i])}: AD {g}, FD {fd}, rel. diff {np.abs(g / fd - 1.0)}")
+        np.testing.assert_allclose(g, fd, rtol=1e-4, atol=1e-6)
