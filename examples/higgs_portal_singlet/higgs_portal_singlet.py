@@ -99,9 +99,9 @@ PARAMETERS = {
     "m_S": ("GeV", 100.0, (10.0, 5000.0),
             "singlet mass m_S (physical; 10 GeV: √s ≥ 20 GeV keeps h* → hadrons perturbative; 5 TeV: "
             "freeze-out stays below the electroweak crossover)"),
-    "lambda_hS": ("", 0.03, (1e-6, 4.0 * math.pi),
+    "lambda_hS": ("", 0.0366, (1e-6, 4.0 * math.pi),
                   "Higgs-portal coupling λ_hS in V ⊃ ½ λ_hS S²|H|² (Cline et al. 2013); |λ_hS| ≤ 4π "
-                  "perturbativity"),
+                  "perturbativity; default: Ω h² = 0.12 at the default m_S"),
 }
 
 # ----------------------------------------------------------------------------------------------
