@@ -346,3 +346,19 @@ def test_relic_density_grad_vmap_equilibrium():
         fd = np.array([(float(f(p + h * e)) - float(f(p - h * e))) / (2 * h) for e in np.eye(2)])
         print(f"m_S={float(ms[i])}: AD {g}, FD {fd}, rel. diff {np.abs(g / fd - 1.0)}")
         np.testing.assert_allclose(g, fd, rtol=2e-6)
+
+
+class _UnhintedPole(HPS):
+    """The singlet plus a narrow s-channel pole at √s = 140 GeV (Γ/M = 1e-5) that is *not* passed to
+    the thermal average: the situation domain_status must refuse to certify."""
+
+    def sigma(self, s):
+        M, G = 140.0, 1.4e-3
+        return super().sigma(s) + 1e-3 * M * G / ((s - M**2) ** 2 + M**2 * G**2) / jnp.sqrt(s - 4.0 * self.m_S**2)
+
+
+def test_domain_status_not_converged_for_unhinted_pole():
+    """An unhinted narrow pole 20 GeV away from every channel threshold is not excused by certify():
+    status NOT_CONVERGED (while the physical model at the same point is SUCCESS, test above)."""
+    code = jax.jit(lambda m, l: _UnhintedPole(m, l).domain_status())(60.0, 1e-3)
+    assert int(code) == ST.NOT_CONVERGED
