@@ -23,7 +23,7 @@ M(SS → X) = λ_hS v₀ D_h(s) M(h* → X) and Γ_h^SM(√s) the width of a SM 
 
     σ(s) = λ_hS² v₀² |D_h(s)|² Γ_h^SM(√s) / √(s − 4 m_S²),     D_h = 1/(s − m_h² + i m_h Γ_h^tot),
 
-i.e. σ v_rel = 2 λ_hS² v₀² |D_h|² Γ_h^SM(√s)/√s (Cline et al. eq. 4) with v_rel = 2√(1 − 4m_S²/s)
+i.e. σ v_rel = 2 λ_hS² v₀² |D_h|² Γ_h^SM(√s)/√s (Cline et al.; GAMBIT 1.0 DarkBit SingletDM.cpp) with v_rel = 2√(1 − 4m_S²/s)
 the relative velocity of the two S in their centre-of-mass frame (not the Lorentz-invariant
 v_lab of Gondolo–Gelmini).  Γ_h^tot = Γ_h^SM(m_h) + Γ(h → SS) is the width at the pole.
 
@@ -110,7 +110,7 @@ PARAMETERS = {
 
 
 def _alpha_s_lambda(mu, lam, nf, xp=jnp):
-    """3-loop α_s(μ) in the Λ expansion (PDG QCD review, eq. 9.5 of the 2012 edition)."""
+    """3-loop α_s(μ) in the Λ expansion (PDG review "Quantum chromodynamics", Λ-parametrisation)."""
     b0 = (33.0 - 2.0 * nf) / (12.0 * math.pi)
     b1 = (153.0 - 19.0 * nf) / (24.0 * math.pi**2)
     b2 = (2857.0 - 5033.0 * nf / 9.0 + 325.0 * nf**2 / 27.0) / (128.0 * math.pi**3)
@@ -131,7 +131,7 @@ def alpha_s(mu):
 
 
 def _c_run(a, nf):
-    """c(a) of m̄(μ) ∝ c(α_s(μ)/π), 4-loop (Chetyrkin, Phys. Lett. B404 (1997) 161; RunDec eq. 20)."""
+    """c(a) of m̄(μ) ∝ c(α_s(μ)/π), 4-loop (Chetyrkin, Phys. Lett. B404 (1997) 161; as in RunDec)."""
     if nf == 5:
         return (23.0 * a / 6.0) ** (12.0 / 23.0) * (1.0 + 1.17549 * a + 1.50071 * a**2 + 0.172478 * a**3)
     return (25.0 * a / 6.0) ** (12.0 / 25.0) * (1.0 + 1.01413 * a + 1.38921 * a**2 + 1.09054 * a**3)
@@ -165,7 +165,7 @@ def _safe_sqrt(x):
 
 def _gamma_quark_light(rs, quark):
     """h* → q q̄ (q = b, c): 3 G_F √s m̄_q²(√s) β̄³ Δ_QCD/(4√2π), massless QCD correction to O(α_s³)
-    (Chetyrkin; Djouadi, Phys. Rept. 457 (2008) 1, eq. 2.11, n_f = 5; the O(α_s²) top-loop term is
+    (Chetyrkin; Djouadi, Phys. Rept. 457 (2008) 1, Sec. 2, n_f = 5; the O(α_s²) top-loop term is
     omitted, −0.5 % on bb̄ at 125 GeV)."""
     mq = running_mass(rs, quark)
     a = alpha_s(rs) / math.pi
@@ -212,7 +212,7 @@ def _li2_neg(z):
 
 def _drees_hikasa(beta, x):
     """Δ_H(β) of Γ(h → QQ̄) ∝ β³[1 + (4/3)(α_s/π) Δ_H] (Drees & Hikasa, PLB 240 (1990) 455; Spira,
-    hep-ph/9705337, eq. 8); → 9/4 + (3/2) ln(m²/s) for β → 1, π²/(2β) for β → 0.
+    hep-ph/9705337); → 9/4 + (3/2) ln(m²/s) for β → 1, π²/(2β) for β → 0.
     ``x`` = 4m_Q²/s = 1 − β², passed separately so that 1 − β = x/(1 + β) keeps its digits at s ≫ m_Q²."""
     omb = x / (1.0 + beta)  # 1 − β
     r = omb / (1.0 + beta)  # (1 − β)/(1 + β)
@@ -235,7 +235,7 @@ def _gamma_top(rs):
 
 
 def _f_loop(tau):
-    """(Re f, Im f) of the one-loop scalar function f(τ), τ = M²/(4m²) (Djouadi eq. 2.19)."""
+    """(Re f, Im f) of the one-loop scalar function f(τ), τ = M²/(4m²) (Djouadi 2008, Sec. 2)."""
     lo = tau <= 1.0
     t_lo = jnp.where(lo, jnp.minimum(tau, 1.0 - 1e-12), 0.5)  # f is continuous at τ = 1; keep the
     t_hi = jnp.where(lo, 2.0, jnp.maximum(tau, 1.0 + 1e-12))  # √(1 − τ) derivatives finite there
@@ -258,7 +258,7 @@ def _a_one(tau):
 
 
 def _gamma_gg(rs):
-    """h* → gg: LO top + bottom loops (Djouadi eq. 2.34) × heavy-top NLO factor 1 + (95/4 − 7n_f/6) α_s/π
+    """h* → gg: LO top + bottom loops (Djouadi 2008, Sec. 2) × heavy-top NLO factor 1 + (95/4 − 7n_f/6) α_s/π
     (Spira, Djouadi, Graudenz, Zerwas, NPB 453 (1995) 17), α_s = α_s^(5)(√s)."""
     s = rs**2
     re = im = 0.0
@@ -271,7 +271,7 @@ def _gamma_gg(rs):
 
 
 def _gamma_aa(rs):
-    """h* → γγ at one loop: W, top (N_c Q² = 4/3) and bottom (1/3) (Djouadi eq. 2.24), α(0)."""
+    """h* → γγ at one loop: W, top (N_c Q² = 4/3) and bottom (1/3) (Djouadi 2008, Sec. 2), α(0)."""
     s = rs**2
     re, im = _a_one(s / (4.0 * M_W**2))
     for m, ncq2 in ((M_T, 4.0 / 3.0), (M_B_POLE, 1.0 / 3.0)):
@@ -285,14 +285,14 @@ def _gamma_aa(rs):
 
 def gamma_vv_onshell(M, mV, delta):
     """Γ(h → VV), both on shell: δ_V G_F M³/(16√2π) √(1 − 4x)(1 − 4x + 12x²), x = m_V²/M²
-    (δ_W = 2, δ_Z = 1; Djouadi eq. 2.15).  Zero below 2m_V."""
+    (δ_W = 2, δ_Z = 1; Djouadi 2008, Sec. 2).  Zero below 2m_V."""
     x = mV**2 / M**2
     return delta * G_F * M**3 / (16.0 * math.sqrt(2.0) * math.pi) * _safe_sqrt(1.0 - 4.0 * x) * (1.0 - 4.0 * x + 12.0 * x**2)
 
 
 def gamma_vv_single_offshell(M, mV, delta_prime):
     """Γ(h → VV*) for m_V < M < 2m_V, one boson off shell, massless fermions (Keung & Marciano,
-    PRD 30 (1984) 248; Djouadi eq. 2.16): 3 G_F² m_V⁴ M δ'_V R(x)/(16π³), δ'_W = 1,
+    PRD 30 (1984) 248; Djouadi 2008, Sec. 2): 3 G_F² m_V⁴ M δ'_V R(x)/(16π³), δ'_W = 1,
     δ'_Z = 7/12 − 10 s_W²/9 + 40 s_W⁴/27.  NumPy; diverges as the threshold 2m_V is approached."""
     x = mV**2 / M**2
     R = (3.0 * (1.0 - 8.0 * x + 20.0 * x**2) / np.sqrt(4.0 * x - 1.0) * np.arccos((3.0 * x - 1.0) / (2.0 * x**1.5))
@@ -302,7 +302,7 @@ def gamma_vv_single_offshell(M, mV, delta_prime):
 
 def gamma_vv_offshell_np(M, mV, GV, delta, n=(48, 96)):
     """Γ(h* → V*V*) with both bosons off shell (Cahn, Rep. Prog. Phys. 52 (1989) 389; Djouadi
-    eq. 2.17), NumPy:
+    2008, Sec. 2), NumPy:
 
         Γ = (1/π²) ∫₀^{M²} dq₁² B(q₁²) ∫₀^{(M−q₁)²} dq₂² B(q₂²) δ_V G_F M³/(16√2π) √λ (λ + 12 x₁x₂),
 

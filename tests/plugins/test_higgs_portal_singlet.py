@@ -111,7 +111,7 @@ def test_sigma_v_thresholds_vs_quad(m, x):
 
 def test_sigma_v_low_velocity_limit():
     """⟨σv⟩ → (σ v_rel)(s → 4m²) for x → ∞ (s-wave), with σ v_rel = 2√(1 − 4m²/s) σ
-    (Cline et al. 2013 eq. 4; Gondolo–Gelmini: ⟨σv⟩ = σv₀(1 + O(1/x))).  m_S = 300 GeV: measured
+    (Cline et al. 2013, as in GAMBIT DarkBit SingletDM.cpp; Gondolo–Gelmini: ⟨σv⟩ = σv₀(1 + O(1/x))).  m_S = 300 GeV: measured
     −3.0e-2, −3.1e-3, −3.3e-4 at x = 1e2, 1e3, 1e4 (∝ 1/x)."""
     m, lam = 300.0, 0.1
     s0 = 4.0 * m * m * (1.0 + 1e-12)
