@@ -58,7 +58,7 @@ import scipy.optimize as spo
 import jaxrelic
 from jaxrelic import constants
 
-__all__ = ["HiggsPortalSinglet", "PARAMETERS", "sigma_SS", "sigma_h_channel", "sigma_hh", "gamma_h_sm",
+__all__ = ["ADAPTER", "HiggsPortalSinglet", "PARAMETERS", "sigma_SS", "sigma_h_channel", "sigma_hh", "gamma_h_sm",
            "gamma_h_sm_channels", "gamma_h_sm_fast", "gamma_h_to_SS", "gamma_h_total", "alpha_s", "running_mass",
            "gamma_vv_offshell_np", "gamma_vv_onshell", "gamma_vv_single_offshell"]
 
@@ -94,15 +94,15 @@ THRESHOLD_WINDOW = 10.0
 #: x = m_S/T at which domain_status certifies ⟨σv⟩ (freeze-out region, as jaxrelic.WIMP).
 X_CERTIFY = (2.0, 5.0, 10.0, 20.0, 30.0, 50.0)
 
-#: Public parameters: name -> (unit, default, (low, high), description).  Domain reasons: docs §5.
-PARAMETERS = {
-    "m_S": ("GeV", 100.0, (10.0, 5000.0),
-            "singlet mass m_S (physical; 10 GeV: √s ≥ 20 GeV keeps h* → hadrons perturbative; 5 TeV: "
-            "freeze-out stays below the electroweak crossover)"),
-    "lambda_hS": ("", 0.0366, (1e-6, 4.0 * math.pi),
-                  "Higgs-portal coupling λ_hS in V ⊃ ½ λ_hS S²|H|² (Cline et al. 2013); |λ_hS| ≤ 4π "
-                  "perturbativity; default: Ω h² = 0.12 at the default m_S"),
-}
+#: The plug-in's one parameter table (domain reasons: docs/physics/higgs_portal_singlet.md §5).
+PARAMETERS = jaxrelic.ParameterTable(
+    jaxrelic.Parameter("m_S", "GeV", 100.0, 10.0, 5000.0,
+                       "singlet mass m_S (10 GeV: √s ≥ 20 GeV keeps h* → hadrons perturbative; 5 TeV: freeze-out "
+                       "stays below the electroweak crossover)", log=True),
+    jaxrelic.Parameter("lambda_hS", "", 0.0366, 1e-6, 4.0 * math.pi,
+                       "Higgs-portal coupling λ_hS in V ⊃ ½ λ_hS S²|H|² (Cline et al. 2013); ≤ 4π perturbativity; "
+                       "default: Ω h² = 0.12 at the default m_S", log=True),
+)
 
 # ----------------------------------------------------------------------------------------------
 # α_s and running quark masses (MS-bar, n_f = 5 above m̄_b; n_f = 4 only to run m̄_c up to m̄_b)
@@ -479,22 +479,6 @@ def sigma_SS(s, m_S, lambda_hS):
 # ----------------------------------------------------------------------------------------------
 
 
-def _check_range(name, value):
-    """ValueError naming the parameter and its range for concrete out-of-range values (NaN included)."""
-    if isinstance(value, jax.core.Tracer):
-        return value
-    lo, hi = PARAMETERS[name][2]
-    v = np.asarray(value, dtype=np.float64)
-    if not (np.all(np.isfinite(v)) and np.all((v >= lo) & (v <= hi))):
-        raise ValueError(f"{name}={v.tolist() if v.ndim else float(v)!r} outside the allowed range [{lo:g}, {hi:g}]")
-    return value
-
-
-def _in_range(name, value):
-    lo, hi = PARAMETERS[name][2]
-    return jnp.all(jnp.isfinite(value) & (value >= lo) & (value <= hi))
-
-
 class HiggsPortalSinglet(jaxrelic.AbstractNetworkModel):
     """Real scalar singlet S (Z₂-odd, g = 1, self-conjugate) annihilating through the Higgs portal.
 
@@ -514,9 +498,9 @@ class HiggsPortalSinglet(jaxrelic.AbstractNetworkModel):
     lambda_hS: jax.Array
     g: float = eqx.field(static=True)
 
-    def __init__(self, m_S=PARAMETERS["m_S"][1], lambda_hS=PARAMETERS["lambda_hS"][1]):
-        self.m_S = jnp.asarray(_check_range("m_S", m_S), dtype=jnp.float64)
-        self.lambda_hS = jnp.asarray(_check_range("lambda_hS", lambda_hS), dtype=jnp.float64)
+    def __init__(self, m_S=PARAMETERS["m_S"].default, lambda_hS=PARAMETERS["lambda_hS"].default):
+        self.m_S = jnp.asarray(PARAMETERS.check("m_S", m_S), dtype=jnp.float64)
+        self.lambda_hS = jnp.asarray(PARAMETERS.check("lambda_hS", lambda_hS), dtype=jnp.float64)
         self.g = 1.0
 
     # -- network interface ------------------------------------------------------------------
@@ -568,6 +552,17 @@ class HiggsPortalSinglet(jaxrelic.AbstractNetworkModel):
         """OUT_OF_RANGE for traced parameters outside PARAMETERS; NOT_CONVERGED where
         thermal_average_checked cannot certify ⟨σv⟩ at x = 2 … 50; else SUCCESS."""
         st = jaxrelic.status
-        ok = _in_range("m_S", self.m_S) & _in_range("lambda_hS", self.lambda_hS)
+        ok = PARAMETERS.contains({"m_S": self.m_S, "lambda_hS": self.lambda_hS})
         code = jnp.where(ok, jnp.where(jnp.all(self.certify()), st.SUCCESS, st.NOT_CONVERGED), st.OUT_OF_RANGE)
         return code.astype(jnp.int32)
+
+
+# ----------------------------------------------------------------------------------------------
+# the plug-in: one adapter, registered on import (and found through the "jaxrelic.models" entry point
+# of examples/higgs_portal_singlet/pyproject.toml once installed)
+# ----------------------------------------------------------------------------------------------
+
+ADAPTER = jaxrelic.NetworkAdapter(
+    "higgs-portal-singlet", HiggsPortalSinglet, PARAMETERS,
+    "real scalar singlet S, Higgs portal ½ λ_hS S²|H|²: s-channel h with the off-shell width, hh (a plug-in)")
+jaxrelic.register_model(ADAPTER, replace=True)

@@ -253,15 +253,15 @@ class ParameterTable:
                 shown = ", ".join(f"{n}={values[n]!r}" for n in c.names)
                 raise ParameterError(f"parameter {c.name} outside the allowed domain: {c.text} ({shown})")
 
-    def contains(self, values: Mapping) -> jax.Array:
-        """Pure-jnp mask: every given float/complex value in range and every condition whose
-        parameters are all given holds (for ``domain_status`` under ``jit``/``vmap``)."""
+    def contains(self, values: Mapping, conditions: bool = True) -> jax.Array:
+        """Pure-jnp mask: every given float/complex value in range and (``conditions``) every
+        condition whose parameters are all given holds (for ``domain_status`` under ``jit``/``vmap``)."""
         ok = jnp.asarray(True)
         for name, v in values.items():
             p = self._by_name.get(name)
             if p is not None and p.kind in ("float", "int", "complex"):
                 ok = ok & jnp.all(p.contains(v))
-        for c in self.conditions:
+        for c in self.conditions if conditions else ():
             if all(n in values for n in c.names):
                 ok = ok & jnp.all(jnp.asarray(c.holds(values)))
         return ok

@@ -89,7 +89,10 @@ def load_plugin(spec: str) -> None:
         if not path.is_file():
             raise ParameterError(f"--plugin {spec!r}: no such file")
         name = f"jaxrelic_plugin_{path.stem}"
-        if name in sys.modules:
+        if name in sys.modules:  # loaded before: re-register what it registered (if removed since)
+            for obj in vars(sys.modules[name]).values():
+                if isinstance(obj, ModelAdapter) and obj.name not in _REGISTERED:
+                    _REGISTERED[obj.name] = obj
             return
         mod_spec = importlib.util.spec_from_file_location(name, path)
         module = importlib.util.module_from_spec(mod_spec)

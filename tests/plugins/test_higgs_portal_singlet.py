@@ -242,7 +242,7 @@ def test_domain_status_traced_and_value_errors():
         HPS(100.0, 20.0)
     with pytest.raises(ValueError, match="lambda_hS"):
         HPS(100.0, float("nan"))
-    assert set(hp.PARAMETERS) == {"m_S", "lambda_hS"} and HPS().g == 1.0
+    assert set(hp.PARAMETERS.names) == {"m_S", "lambda_hS"} and HPS().g == 1.0
 
 
 # ---------------------------------------------------------------------------------------------
@@ -362,3 +362,68 @@ def test_domain_status_not_converged_for_unhinted_pole():
     status NOT_CONVERGED (while the physical model at the same point is SUCCESS, test above)."""
     code = jax.jit(lambda m, l: _UnhintedPole(m, l).domain_status())(60.0, 1e-3)
     assert int(code) == ST.NOT_CONVERGED
+
+
+# ---------------------------------------------------------------------------------------------
+# installed as a plug-in: the "jaxrelic.models" entry point (no --plugin needed)
+# ---------------------------------------------------------------------------------------------
+
+
+def _install(tmp_path):
+    """Install examples/higgs_portal_singlet into a private target folder: with pip when it can build
+    offline (``--no-build-isolation``), else by writing what pip writes for this one-module package
+    (the module, and a ``*.dist-info`` with METADATA and the ``jaxrelic.models`` entry point)."""
+    import shutil
+    import subprocess
+
+    target = tmp_path / "site"
+    cmd = [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
+           "--target", str(target), str(_PATH.parent)]
+    if subprocess.run(cmd, capture_output=True, text=True).returncode == 0:
+        return target
+    target.mkdir(exist_ok=True)
+    shutil.copy(_PATH, target / _PATH.name)
+    info = target / "jaxrelic_higgs_portal_singlet-0.1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: jaxrelic-higgs-portal-singlet\nVersion: 0.1.0\n")
+    (info / "entry_points.txt").write_text("[jaxrelic.models]\nhiggs-portal-singlet = higgs_portal_singlet:ADAPTER\n")
+    return target
+
+
+def _cli(target, *args):
+    import os
+    import subprocess
+
+    repo = str(pathlib.Path(jaxrelic.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), repo]), "JAXRELIC_CACHE_DIR": "off"}
+    return subprocess.run([sys.executable, "-m", "jaxrelic", *args], capture_output=True, text=True, env=env,
+                          cwd=str(target))
+
+
+def test_installed_plugin_is_found_by_entry_point(tmp_path):
+    """After ``pip install examples/higgs_portal_singlet`` the model is listed with its table and its
+    bad inputs are rejected in one line, without --plugin (the entry point is the only link)."""
+    import json
+
+    target = _install(tmp_path)
+    r = _cli(target, "models", "--json")
+    assert r.returncode == 0, r.stderr
+    table = json.loads(r.stdout)["higgs-portal-singlet"]["parameters"]
+    assert (table["m_S"]["min"], table["m_S"]["max"]) == (10.0, 5000.0)
+    assert table["lambda_hS"]["max"] == pytest.approx(4 * math.pi)
+    r = _cli(target, "relic", "higgs-portal-singlet", "--set", "m_S=5")
+    assert r.returncode == 2
+    assert r.stderr.strip() == "jaxrelic: error: parameter m_S='5' outside the allowed range [10, 5000] GeV"
+
+
+@pytest.mark.slow
+def test_installed_plugin_relic_matches_python(tmp_path):
+    """``jaxrelic relic higgs-portal-singlet`` through the entry point equals the Python solve."""
+    import json
+
+    target = _install(tmp_path)
+    r = _cli(target, "relic", "higgs-portal-singlet", "--set", "m_S=100", "--set", "lambda_hS=0.0366", "--json")
+    assert r.returncode == 0, r.stderr
+    d = json.loads(r.stdout)
+    ref = float(jaxrelic.relic_density(HPS(100.0, 0.0366)).omega_h2)
+    assert d["status"] == "success" and d["omega_h2"] == pytest.approx(ref, rel=1e-10)

@@ -66,7 +66,7 @@ class TwinAdapter(ModelAdapter):
 
     @staticmethod
     def _model(p, theta1):
-        return TwinHiggs(p["m_nu"], p["delta"], p["r"], theta1, p["e_hat"], p["epsilon"])
+        return TwinHiggs(p["m_nu"], p["delta"], p["r"], theta1)
 
     @staticmethod
     def _grid(model, p, background):

@@ -44,7 +44,7 @@ import jax.numpy as jnp
 
 from ...interface.parameters import Condition, Parameter, ParameterTable, is_traced
 
-__all__ = ["PARAMETERS", "CONDITIONS", "MODEL_FIELDS", "GRID_FIELDS", "METHODS", "range_text", "check_concrete",
+__all__ = ["PARAMETERS", "MODEL_OPTIONS", "CONDITIONS", "MODEL_FIELDS", "GRID_FIELDS", "METHODS", "range_text", "check_concrete",
            "condition_violations", "in_domain", "is_traced"]
 
 #: Solution methods of :func:`~jaxrelic.models.twin_higgs.solver.relic_twin`.
@@ -66,10 +66,6 @@ PARAMETERS = ParameterTable(
               text="r > 0 and r < 1 + delta"),
     Parameter("theta1", "rad", 4.378e-4, 0.0, math.pi / 4, "right-handed τ̂–ν̂ mixing, 0 < θ₁ < π/4", log=True,
               open_low=True, open_high=True, text="0 < theta1 < pi/4"),
-    Parameter("e_hat", "", 0.3, 0.0, math.sqrt(4.0 * math.pi), "twin U(1) gauge coupling ê", log=True,
-              open_low=True, text="0 < e_hat <= sqrt(4 pi)"),
-    Parameter("epsilon", "", 1e-9, 0.0, None, "photon–twin-photon kinetic mixing ε (only late γ̂ decays)",
-              text="epsilon >= 0"),
     Parameter("method", "", "eq38", description="Boltzmann equation(s) solved", kind="choice", choices=METHODS),
     Parameter("n_q", "", 128, 100, 1024, "comoving-momentum nodes", kind="int"),
     Parameter("n_a", "", 600, 100, 8192, "ln a nodes", kind="int"),
@@ -80,20 +76,33 @@ PARAMETERS = ParameterTable(
     conditions=CONDITIONS,
 )
 
+#: Constructor-only fields of :class:`TwinHiggs` (fixed at their defaults by the CLI and workflows;
+#: ê enters every rate, ε only the late γ̂ decays).
+MODEL_OPTIONS = ParameterTable(
+    Parameter("e_hat", "", 0.3, 0.0, math.sqrt(4.0 * math.pi), "twin U(1) gauge coupling ê", log=True,
+              open_low=True, text="0 < e_hat <= sqrt(4 pi)"),
+    Parameter("epsilon", "", 1e-9, 0.0, None, "photon–twin-photon kinetic mixing ε (only late γ̂ decays)",
+              text="epsilon >= 0"),
+)
+
 #: Fields of :class:`TwinHiggs` (in constructor order) and grid settings.
 MODEL_FIELDS = ("m_nu", "delta", "r", "theta1", "e_hat", "epsilon")
 GRID_FIELDS = ("x0", "x_end")
 
 
+def _parameter(name: str) -> Parameter:
+    return PARAMETERS[name] if name in PARAMETERS else MODEL_OPTIONS[name]
+
+
 def range_text(name: str) -> str:
     """Human-readable allowed range of one parameter (with the cross conditions)."""
-    return PARAMETERS[name].range_text()
+    return _parameter(name).range_text()
 
 
 def check_concrete(name: str, value) -> float:
     """Validate one concrete scalar; ``ValueError`` naming ``name`` and its range (NaN, ±inf rejected)."""
     v = float(value)
-    if not PARAMETERS[name].valid(v):
+    if not _parameter(name).valid(v):
         raise ValueError(f"invalid {name}={v!r}; the allowed range is {range_text(name)} (finite, not NaN)")
     return v
 
@@ -116,5 +125,5 @@ def in_domain(m_nu, delta, r, theta1, e_hat, epsilon, x0=5.0, x_end=300.0):
     vals = dict(m_nu=m_nu, delta=delta, r=r, theta1=theta1, e_hat=e_hat, epsilon=epsilon, x0=x0, x_end=x_end)
     ok = jnp.ones(jnp.broadcast_shapes(*(jnp.shape(v) for v in vals.values())), dtype=bool)
     for name, v in vals.items():
-        ok = ok & PARAMETERS[name].contains(v)
+        ok = ok & _parameter(name).contains(v)
     return ok & (jnp.asarray(r) < 1.0 + jnp.asarray(delta))

@@ -252,7 +252,9 @@ class WIMP(AbstractNetworkModel):
         NOT_CONVERGED where a user σ(s) has a feature (a narrow pole not passed in
         ``resonances``) that the thermal average cannot resolve at x = 2 … 50
         (:func:`~jaxrelic.stats.thermal_average_checked`), so ⟨σv⟩ may be badly wrong."""
-        ok = PARAMETERS.contains({"mass": self.mass, "sigma_v": self.sigma_v, "b": self.b, "g": self.g}) \
+        # ranges only: sigma_v = b = 0 is allowed with coannihilation (and computed when traced)
+        ok = PARAMETERS.contains({"mass": self.mass, "sigma_v": self.sigma_v, "b": self.b, "g": self.g},
+                                 conditions=False) \
             & _OPTIONS.contains({"conversion_sigma_v": self.conversion_sigma_v})
         if self.partner_delta.shape[0]:
             ok = ok & _OPTIONS.contains({"partner_delta": self.partner_delta})
