@@ -34,7 +34,7 @@ def _solve_exact(rows, rhs):
 
 
 class SpectatorCoefficients(NamedTuple):
-    """Exact SM chemical-equilibrium coefficients per unit Y_{Δα} (reference §7.1).
+    """Exact SM chemical-equilibrium coefficients per unit Y_{Δα} (cogenesis_model.md §7.1).
 
     Attributes
     ----------
@@ -55,7 +55,7 @@ class SpectatorCoefficients(NamedTuple):
 
 
 def spectator_coefficients(yukawa_equilibrium=("e", "mu", "tau"), coupled: str = "tau") -> SpectatorCoefficients:
-    """Solve the SM chemical-equilibrium system exactly (reference §7.1, E7.1).
+    """Solve the SM chemical-equilibrium system exactly (cogenesis_model.md §7.1, E7.1).
 
     Massless SM species with n − n̄ = g T² μ/6 (fermions) and g T² μ/3 (bosons)
     per internal state.  Assumed in equilibrium: gauge interactions, all quark

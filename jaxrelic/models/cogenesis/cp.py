@@ -3,7 +3,7 @@ r"""CP violation of the freeze-in cogenesis scatterings (arXiv:2505.22710).
 At leading order in the EFT all pair↔pair amplitudes among a = (L,H)_singlet,
 ā, b = (χ, φ̄), b̄ are pure J = ½ partial waves.  The CP-odd parts of the
 reduced cross sections follow from unitarity of the one-loop S-matrix
-(reference ``freezein_cogenesis.md`` §5.2, E5.1) and depend on two CP-odd
+(``docs/physics/cogenesis_model.md`` §5.2, E5.1) and depend on two CP-odd
 invariants (E5.2):
 
     I₁ = Im[C_LL C_Lχ* D_Lχ],   I₂ = Im[C_Lχ C_χχ* D_Lχ]   [GeV⁻⁴].
@@ -44,7 +44,7 @@ _PI = math.pi
 
 
 def cp_invariants(model: Cogenesis) -> tuple[Array, Array]:
-    """CP-odd invariants I₁ = Im[C_LL C_Lχ* D_Lχ], I₂ = Im[C_Lχ C_χχ* D_Lχ] (reference E5.2).
+    """CP-odd invariants I₁ = Im[C_LL C_Lχ* D_Lχ], I₂ = Im[C_Lχ C_χχ* D_Lχ] (cogenesis_model.md E5.2).
 
     Parameters
     ----------
@@ -63,7 +63,7 @@ def cp_invariants(model: Cogenesis) -> tuple[Array, Array]:
 
 
 def cp_invariants_two_flavour(y_abs, lam_abs, delta_y, delta_lam, M1, M2) -> tuple[Array, Array]:
-    r"""Explicit two-neutrino form of I₁, I₂ in terms of moduli and physical phases (reference E5.4).
+    r"""Explicit two-neutrino form of I₁, I₂ in terms of moduli and physical phases (cogenesis_model.md E5.4).
 
     With y_j = |y_j| e^{iα_j}, λ_j = |λ_j| e^{iβ_j}, δ_y = α₂ − α₁, δ_λ = β₂ − β₁:
 
@@ -104,7 +104,7 @@ def cp_invariants_two_flavour(y_abs, lam_abs, delta_y, delta_lam, M1, M2) -> tup
 
 
 class CPOddReducedCrossSections(NamedTuple):
-    """CP-odd reduced cross sections ΔW(i→f) = W(i→f) − W(ī→f̄) (reference E5.3), dimensionless.
+    """CP-odd reduced cross sections ΔW(i→f) = W(i→f) − W(ī→f̄) (cogenesis_model.md E5.3), dimensionless.
 
     Attributes
     ----------
@@ -121,7 +121,7 @@ class CPOddReducedCrossSections(NamedTuple):
 
 
 def cp_odd_reduced_cross_sections(model: Cogenesis, s) -> CPOddReducedCrossSections:
-    """CP-odd reduced cross sections at Mandelstam s [GeV²] (reference E5.3).
+    """CP-odd reduced cross sections at Mandelstam s [GeV²] (cogenesis_model.md E5.3).
 
     Parameters
     ----------
@@ -146,7 +146,7 @@ def cp_odd_reduced_cross_sections(model: Cogenesis, s) -> CPOddReducedCrossSecti
 
 
 class CPAsymmetries(NamedTuple):
-    """Normalised CP asymmetries ε(i→f) = ΔW(i→f)/W₀, W₀ = s²/(8πM₁⁴) (reference E5.5).
+    """Normalised CP asymmetries ε(i→f) = ΔW(i→f)/W₀, W₀ = s²/(8πM₁⁴) (cogenesis_model.md E5.5).
 
     Attributes
     ----------
@@ -165,7 +165,7 @@ class CPAsymmetries(NamedTuple):
 
 
 def cp_asymmetries(model: Cogenesis) -> CPAsymmetries:
-    """All normalised CP asymmetries of the pair processes (reference E5.5), dimensionless.
+    """All normalised CP asymmetries of the pair processes (cogenesis_model.md E5.5), dimensionless.
 
     Parameters
     ----------
@@ -188,17 +188,17 @@ def cp_asymmetries(model: Cogenesis) -> CPAsymmetries:
 
 
 def epsilon_L(model: Cogenesis) -> Array:
-    """SM-lepton CP asymmetry ε_L = ε(LH → L̄H̄) = 3M₁⁴ I₁/(2π) (reference E5.5), dimensionless."""
+    """SM-lepton CP asymmetry ε_L = ε(LH → L̄H̄) = 3M₁⁴ I₁/(2π) (cogenesis_model.md E5.5), dimensionless."""
     return cp_asymmetries(model).L
 
 
 def epsilon_chi(model: Cogenesis) -> Array:
-    """Dark CP asymmetry ε_χ = ε(χφ̄ → χ̄φ) = −M₁⁴ I₂/π (reference E5.5), dimensionless."""
+    """Dark CP asymmetry ε_χ = ε(χφ̄ → χ̄φ) = −M₁⁴ I₂/π (cogenesis_model.md E5.5), dimensionless."""
     return cp_asymmetries(model).chi
 
 
 def cp_odd_reaction_densities(model: Cogenesis, T) -> tuple[Array, Array]:
-    r"""CP-odd reaction densities Δγ(a→ā), Δγ(b→b̄) at temperature T (reference E8.1).
+    r"""CP-odd reaction densities Δγ(a→ā), Δγ(b→b̄) at temperature T (cogenesis_model.md E8.1).
 
     Δγ(a→ā) = 9 I₁ T⁸/(4π⁶) = (3ε_L/2π⁵) T⁸/M₁⁴,  Δγ(b→b̄) = −3 I₂ T⁸/(2π⁶) = (3ε_χ/2π⁵) T⁸/M₁⁴.
     Both ∝ T⁸ (n = 2 in E4.2); at the dark temperature multiply by ξ⁸.
@@ -224,7 +224,7 @@ def cp_odd_reaction_densities(model: Cogenesis, T) -> tuple[Array, Array]:
 
 
 def partial_wave_amplitudes(model: Cogenesis, s, phase: float = 0.0) -> Array:
-    r"""Tree-level J = ½ partial-wave matrix 𝒯 in the basis (a, ā, b, b̄) (reference §5.2 table).
+    r"""Tree-level J = ½ partial-wave matrix 𝒯 in the basis (a, ā, b, b̄) (cogenesis_model.md §5.2 table).
 
     ``T[f, i]`` is the amplitude i → f, with M = 32π 𝒯 d^{1/2}(θ), S = 1 + 2i𝒯,
     W(i→f) = 64π |𝒯_fi|².  Dimension-5 entries carry the kinematic factor
@@ -266,7 +266,7 @@ def partial_wave_amplitudes(model: Cogenesis, s, phase: float = 0.0) -> Array:
 
 
 def unitarity_cp_asymmetry(tmat: Array) -> Array:
-    r"""One-loop CP asymmetries from a tree-level partial-wave matrix (reference E5.1).
+    r"""One-loop CP asymmetries from a tree-level partial-wave matrix (cogenesis_model.md E5.1).
 
     Δ_fi ≡ |𝒯_fi|² − |𝒯_{f̄ī}|² = −4 Σ_n Im(𝒯_if 𝒯_fn 𝒯_ni), obtained from the
     absorptive one-loop part 𝒯_abs = i 𝒯𝒯 required by unitarity of S = 1 + 2i𝒯.

@@ -1,19 +1,19 @@
 r"""EFT coefficients, reduced cross sections, thermal rates and energy transfer.
 
 Freeze-in cogenesis (arXiv:2505.22710).  Below M_i the heavy neutrinos are
-integrated out at tree level (reference ``freezein_cogenesis.md`` §3, E3.1):
+integrated out at tree level (``docs/physics/cogenesis_model.md`` §3, E3.1):
 
     𝓛_eff = Σ_i [ (J_i J_i + h.c.)/(2 M_i) + J_i† iσ̄·∂ J_i / M_i² ],   J_i = y_i (L·H) + λ_i (χ φ*),
 
 and all 2→2 processes among L, H, χ, φ are contact interactions.  Conventions
-(reference §4.1): W(s) = ∫dΦ₂ Σ|M|² is the reduced cross section summed over
+(cogenesis_model.md §4.1): W(s) = ∫dΦ₂ Σ|M|² is the reduced cross section summed over
 all internal states; γ is the one-way reaction density (reactions per volume
 per time) for Maxwell–Boltzmann massless initial states without chemical
 potentials (E4.1).  Pair states: a = (L, H) SU(2) singlet, ā its conjugate,
 b = (χ, φ̄), b̄ = (χ̄, φ).
 
-Corrections to the reference found in the re-derivation
-(``docs/physics/cogenesis_derivation.md``) are implemented here; in
+The corrections of the re-derivation (``docs/physics/cogenesis_derivation.md``;
+cogenesis_model.md §0.1) are implemented here; in
 particular every reversible reaction is counted exactly once (:data:`PROCESSES`):
 Γ^mix is the sum over the four reversible mixed reactions of each dimension,
 and the ΔL_SM = 2 and ΔX = 4 totals include HH → L̄L̄ and φ̄φ̄ → χ̄χ̄.
@@ -56,7 +56,7 @@ _PI = math.pi
 
 
 class EFTCoefficients(NamedTuple):
-    """Tree-level EFT coefficients of E3.2 (reference §3 table).
+    """Tree-level EFT coefficients of E3.2 (cogenesis_model.md §3 table).
 
     Attributes
     ----------
@@ -84,7 +84,7 @@ class EFTCoefficients(NamedTuple):
 
 
 def eft_coefficients(model: Cogenesis) -> EFTCoefficients:
-    """EFT coefficients of the model (reference E3.1–E3.2, §3 table).
+    """EFT coefficients of the model (cogenesis_model.md E3.1–E3.2, §3 table).
 
     Parameters
     ----------
@@ -109,17 +109,17 @@ def eft_coefficients(model: Cogenesis) -> EFTCoefficients:
 
 
 def neutrino_mass(model: Cogenesis) -> Array:
-    """Seesaw light-neutrino mass |m_ν| = 2 |C_LL| v² [GeV] of the coupled flavour (reference §2.3)."""
+    """Seesaw light-neutrino mass |m_ν| = 2 |C_LL| v² [GeV] of the coupled flavour (cogenesis_model.md §2.3)."""
     return 2.0 * jnp.abs(eft_coefficients(model).C_LL) * HIGGS_VEV**2
 
 
 # ---------------------------------------------------------------------------
-# Process table (reference §4.2, re-derived from explicit spinor amplitudes)
+# Process table (cogenesis_model.md §4.2, re-derived from explicit spinor amplitudes)
 # ---------------------------------------------------------------------------
 
 
 class Process(NamedTuple):
-    """One reversible 2→2 reaction of the EFT (reference §4.2 tables, completed).
+    """One reversible 2→2 reaction of the EFT (cogenesis_model.md §4.2 tables, completed).
 
     W(s) = a · |coupling|² · s^n (summed over all internal states, the factor ½
     for identical final particles included); W is the same for the forward and
@@ -128,7 +128,7 @@ class Process(NamedTuple):
     Attributes
     ----------
     name : str
-        Label (reference numbering P5, P6, M5a … M6d; "c" marks the CP image).
+        Label (cogenesis_model.md §4.2 numbering P5, P6, M5a … M6d; "c" marks the CP image).
     initial, final : tuple of str
         Particles of the forward direction ("L", "Lbar", "H", "Hbar", "chi",
         "chibar", "phi", "phibar").
@@ -167,7 +167,7 @@ class Process(NamedTuple):
 #: self-conjugate).  From the operators of E3.2: 4 pair + 8 mixed per portal
 #: dimension, 3 ΔL_SM = 2 and 3 ΔX = 4 reactions (24 + 6 + 6 one-way reactions;
 #: completeness is tested by enumeration in tests/cogenesis/test_equations.py).
-#: The reference's §4.2 lists HH → L̄L̄ and φ̄φ̄ → χ̄χ̄ nowhere; the CP image of a
+#: The first write-up of §4.2 missed HH → L̄L̄ and φ̄φ̄ → χ̄χ̄ (cogenesis_model.md §0.1); the CP image of a
 #: mixed reaction is the reverse of another listed one (M5a ↔ M5d, M5b ↔ M5c).
 PROCESSES = (
     Process("P5", ("L", "H"), ("chibar", "phi"), "C_Lchi", 1 / (8 * _PI), 1, 0.0, -1, -2, "pair"),
@@ -197,7 +197,7 @@ _BY_NAME = {p.name: p for p in PROCESSES}
 
 
 def reduced_cross_section(model: Cogenesis, name: str, s) -> Array:
-    """Reduced cross section W(s) [dimensionless] of a process of :data:`PROCESSES` (reference §4.2).
+    """Reduced cross section W(s) [dimensionless] of a process of :data:`PROCESSES` (cogenesis_model.md §4.2).
 
     For "P5"/"P5c" with ``model.nlo_dim5`` the O(s²) term 2 Re(C_Lχ* E_Lχ) s²/(8π) of
     §4.4 (from the s-channel expansion of E4.6) is added.
@@ -224,12 +224,12 @@ def reduced_cross_section(model: Cogenesis, name: str, s) -> Array:
 
 
 # ---------------------------------------------------------------------------
-# Reaction densities (reference §4.1, E4.1–E4.3)
+# Reaction densities (cogenesis_model.md §4.1, E4.1–E4.3)
 # ---------------------------------------------------------------------------
 
 
 def reaction_density_power(A, n: int, T1, T2=None) -> Array:
-    r"""Closed-form reaction density for W = A sⁿ (reference E4.2).
+    r"""Closed-form reaction density for W = A sⁿ (cogenesis_model.md E4.2).
 
     γ(T₁,T₂) = A 2^{2n−4} n! (n+1)! (T₁T₂)^{n+2}/π⁴: n = 1 gives A T₁³T₂³/(2π⁴),
     n = 2 gives 12 A T₁⁴T₂⁴/π⁴.  Initial particle 1 is thermal at T₁, particle
@@ -255,7 +255,7 @@ def reaction_density_power(A, n: int, T1, T2=None) -> Array:
 
 
 def reaction_density(w: Callable, T1, T2=None, n_nodes: int = 48) -> Array:
-    r"""Reaction density γ(T₁,T₂) for an arbitrary W(s) by quadrature (reference E4.1).
+    r"""Reaction density γ(T₁,T₂) for an arbitrary W(s) by quadrature (cogenesis_model.md E4.1).
 
     For massless MB initial states at T₁ and T₂ the six-dimensional integral
     E4.1 reduces exactly (derivation §1 of ``cogenesis_derivation.md``) to the
@@ -289,7 +289,7 @@ def reaction_density(w: Callable, T1, T2=None, n_nodes: int = 48) -> Array:
 
 
 def energy_density_rate(w: Callable, T, n_nodes: int = 48) -> Array:
-    r"""Energy-weighted reaction density γ_E = ∫dΠ₁dΠ₂ f₁f₂ (E₁+E₂) W (reference §4.1).
+    r"""Energy-weighted reaction density γ_E = ∫dΠ₁dΠ₂ f₁f₂ (E₁+E₂) W (cogenesis_model.md §4.1).
 
     Equal temperatures: γ_E(T) = (T/64π⁴) ∫ ds s K₂(√s/T) W(s)
     = (T⁵/32π⁴) ∫ dz z³ K₂(z) W(T²z²).  For W = A sⁿ, γ_E = 2(n+2) T γ.
@@ -316,7 +316,7 @@ def energy_density_rate(w: Callable, T, n_nodes: int = 48) -> Array:
 
 
 def mixed_energy_transfer(A, n: int, beta, T, T_dark) -> Array:
-    r"""Energy given to the dark sector by one one-way mixed reaction (reference E4.3).
+    r"""Energy given to the dark sector by one one-way mixed reaction (cogenesis_model.md E4.3).
 
     SM particle 1 (at T) + dark particle 2 (at T') → SM 3 + dark 4 with
     W = A sⁿ and angular moment β:
@@ -343,7 +343,7 @@ def mixed_energy_transfer(A, n: int, beta, T, T_dark) -> Array:
 
 
 # ---------------------------------------------------------------------------
-# Thermal rates of the model (reference §4.2, E4.4; corrected counting)
+# Thermal rates of the model (cogenesis_model.md §4.2, E4.4; corrected counting)
 # ---------------------------------------------------------------------------
 
 
@@ -362,9 +362,9 @@ class ThermalRates(NamedTuple):
         (each reversible reaction counted once; 0 unless ``model.mixed``).
     Gamma6_mix : same for M6a–d, (8/3)ξ⁴γ₆.
     gamma_dL2 : Σ over the three reversible SM ΔL = 2 reactions (LH→L̄H̄, LL→H̄H̄, HH→L̄L̄) of the
-        forward rate at T, 3|C_LL|² T⁶/π⁵ (reference: 9/4, HH → L̄L̄ missing).
+        forward rate at T, 3|C_LL|² T⁶/π⁵ (first write-up: 9/4, HH → L̄L̄ missing; cogenesis_model.md §0.1).
     gamma_dX4 : same for the dark ΔX = 4 reactions (χφ̄→χ̄φ, χχ→φφ, φ̄φ̄→χ̄χ̄) at T', ξ⁶|C_χχ|² T⁶/π⁵
-        (reference: 3/4).
+        (first write-up: 3/4).
     """
 
     gamma5: Array
@@ -380,7 +380,7 @@ class ThermalRates(NamedTuple):
 
 
 def thermal_rates(model: Cogenesis, T, xi) -> ThermalRates:
-    r"""Thermal reaction densities of every CP-even channel (reference §4.2, E4.2, E4.4).
+    r"""Thermal reaction densities of every CP-even channel (cogenesis_model.md §4.2, E4.2, E4.4).
 
     Parameters
     ----------
@@ -438,7 +438,7 @@ def thermal_rates(model: Cogenesis, T, xi) -> ThermalRates:
 
 
 def energy_transfer_rate(model: Cogenesis, T, xi) -> Array:
-    r"""Net energy injected into the dark sector per volume per time, Q(T, ξ) (reference E6.1).
+    r"""Net energy injected into the dark sector per volume per time, Q(T, ξ) (cogenesis_model.md E6.1).
 
     Q = (3|C_Lχ|²/(4π⁵)) T⁷ (1−ξ⁷) + (24|D_Lχ|²/π⁵) T⁹ (1−ξ⁹)
         + |C_Lχ|² ξ³(1−ξ) T⁷/π⁵ + 20 |D_Lχ|² ξ⁴(1−ξ) T⁹/π⁵,

@@ -1,6 +1,6 @@
 r"""Integration driver of freeze-in cogenesis (arXiv:2505.22710): UV epoch and late dark freeze-out.
 
-**UV epoch** (reference ``freezein_cogenesis.md`` §8.2, corrected in
+**UV epoch** (``docs/physics/cogenesis_model.md`` §8.2, corrected in
 ``docs/physics/cogenesis_derivation.md`` §5).  In x = T_RH/T, with the
 right-hand sides of :mod:`jaxrelic.models.cogenesis.equations`:
 
@@ -118,7 +118,7 @@ __all__ = [
     "annihilation_cross_section",
 ]
 
-#: Y_B/Y_{B−L} after sphaleron freeze-out with every SM interaction in equilibrium (28/79, reference §8.4).
+#: Y_B/Y_{B−L} after sphaleron freeze-out with every SM interaction in equilibrium (28/79, cogenesis_model.md §8.4).
 C_SPHALERON = float(spectator_coefficients(("e", "mu", "tau"), "tau").baryon)
 #: Ω_c h² / Ω_b h² (Planck 2018, arXiv:1807.06209): 0.1200/0.02237 = 5.364.
 OMEGA_RATIO = c.OMEGA_C_H2 / c.OMEGA_B_H2
@@ -137,7 +137,7 @@ _LATE_RATE_CAP = 1e6
 
 
 class DarkFreezeOut(NamedTuple):
-    """Late-time dark freeze-out χχ̄ → ηη̄ with an asymmetry (reference §9.5).
+    """Late-time dark freeze-out χχ̄ → ηη̄ with an asymmetry (cogenesis_model.md §9.5).
 
     Attributes
     ----------
@@ -201,7 +201,7 @@ class CogenesisResult(eqx.Module):
         False does not change ``status``: the point is computed and flagged.
     mu_a_max, mu_b_max : Array
         max_x |μ_a/T| = c_ℓH G |Y_{B−L}| and max_x |μ_b/T'| = c_b G |Y_X|/ξ³ on the grid
-        (linearisation in μ requires both ≪ 1, reference §7.2).
+        (linearisation in μ requires both ≪ 1, cogenesis_model.md §7.2).
     status : Array
         int32 status, first failure of the UV and late solves (:mod:`jaxrelic.numerics.status`);
         OUT_OF_RANGE when a traced model point violates the constructor's domain
@@ -263,7 +263,7 @@ def _check_option(name, value, low, high, allowed, open_low=False):
 
 
 def adm_mass(Y_B, Y_chi) -> Array:
-    r"""Dark-matter mass of purely asymmetric dark matter (reference §8.4).
+    r"""Dark-matter mass of purely asymmetric dark matter (cogenesis_model.md §8.4).
 
     m_χ = (Ω_c h²/Ω_b h²) m_p |Y_B|/|Y_χ|: ρ_χ/ρ_B = m_χ|Y_χ|/(m_p|Y_B|), with one
     unit of X per χ and one unit of B per nucleon.
@@ -282,7 +282,7 @@ def adm_mass(Y_B, Y_chi) -> Array:
 
 
 def omega_chi_h2(m_chi, Y_chi, Y_chibar) -> Array:
-    r"""Ω_χ h² of χ plus χ̄ today (reference §9.5).
+    r"""Ω_χ h² of χ plus χ̄ today (cogenesis_model.md §9.5).
 
     The asymmetric part |Y_χ| survives as χ; the symmetric remnant of the late
     dark freeze-out leaves Y_χ̄ antiparticles and as many extra particles, so
@@ -299,7 +299,7 @@ def omega_chi_h2(m_chi, Y_chi, Y_chibar) -> Array:
 
 
 def delta_neff(xi_uv, g_dark) -> Array:
-    r"""ΔN_eff of the dark radiation η (reference §9.6).
+    r"""ΔN_eff of the dark radiation η (cogenesis_model.md §9.6).
 
     Separate entropy conservation from the UV (SM g_*s = 106.75, dark g'_s = g'_*) to
     the time when the dark entropy sits in η alone (g'_s = 7/8·2) and the SM
@@ -324,7 +324,7 @@ def delta_neff(xi_uv, g_dark) -> Array:
 
 
 def annihilation_cross_section(m_chi, m_phi, kappa) -> Array:
-    r"""s-wave σv(χχ̄ → ηη̄) = κ⁴ m_χ²/(32π (m_χ² + m_φ²)²) [GeV⁻²] (reference E9.2, t-channel φ).
+    r"""s-wave σv(χχ̄ → ηη̄) = κ⁴ m_χ²/(32π (m_χ² + m_φ²)²) [GeV⁻²] (cogenesis_model.md E9.2, t-channel φ).
 
     Parameters
     ----------
@@ -559,7 +559,7 @@ def dark_freeze_out(
     max_steps: int = 4096,
     adjoint: str = "reverse",
 ) -> DarkFreezeOut:
-    r"""Symmetric χ̄ remnant of the late dark freeze-out χχ̄ → ηη̄ (reference §9.5, E9.3).
+    r"""Symmetric χ̄ remnant of the late dark freeze-out χχ̄ → ηη̄ (cogenesis_model.md §9.5, E9.3).
 
     Pure function (jit/vmap/grad at the call site).  Dark clock τ = ln z',
     z' = m_χ/T'; yields per dark entropy Ỹ = n/s'; separate entropy conservation

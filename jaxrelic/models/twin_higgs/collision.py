@@ -2,7 +2,7 @@ r"""Reduced collision operators C̃(p, T) of the twin-neutrino momentum equation
 
 Reduced collision operators (relaxation rates of f_ν̂(p), Eq. (31) of
 arXiv:1805.12139) of the processes that change the number of ν̂ at fixed
-momentum, as 1-D integrals (reference ``twin_coscattering.md`` §5.4-5.6; the
+momentum, as 1-D integrals (``docs/physics/twin_model.md`` §5.4-5.6; the
 implemented integrals, substitutions and checks are documented in
 ``docs/physics/twin_collision_operators.md``):
 
@@ -35,7 +35,7 @@ smooth and resolves the Boltzmann factor, then Gauss–Legendre.  Momenta below
 ``P_SMALL`` m_ν are clamped to it (C̃ is even in p); the exact p → 0 limits of
 §5.4-5.6 are available separately (``c_tilde_*_p0``).
 
-Statistics: Maxwell–Boltzmann bath distributions by default (reference §1);
+Statistics: Maxwell–Boltzmann bath distributions by default (twin_model.md §1);
 ``statistics="BE"`` (photon bath) or ``"FD"`` (τ̂̄ bath) replaces the bath
 occupation only (no Bose enhancement / Pauli blocking of final states, so the
 structure (f^eq − f) C̃ of Eq. (31) is then an approximation).

@@ -11,14 +11,14 @@ Processes of arXiv:1805.12139 (Cheng, Li, Zheng), Sec. III:
 Leading order in the mixing angle (only :math:`\hat\tau` exchange, vector-like
 diagonal :math:`\hat\tau\hat\tau\hat\gamma` vertex of unit strength), full
 massive-vector polarisation sum :math:`-g^{\mu\nu}+k^\mu k^\nu/m_{\hat\gamma}^2`
-for every external twin photon (reference §2.6, §3.2).  Spin sums Σ|M|² are
+for every external twin photon (twin_model.md §2.6, §3.2).  Spin sums Σ|M|² are
 summed over *all* initial and final spins and polarisations and include
 :math:`\hat e^4`; cross sections are averaged over initial states (4 for the
 annihilations, 2×3 = 6 for S), include the identical-photon factor 1/2 for the
 annihilations, and are in GeV⁻² (§3.7).
 
-Section numbers (§) refer to the project's physics reference
-``twin_coscattering.md``; derivations and checks are in
+Section numbers (§) refer to
+``docs/physics/twin_model.md``; derivations and checks are in
 ``docs/physics/twin_processes.md``.
 
 All functions are pure ``jax.numpy`` functions of a

@@ -1,6 +1,6 @@
 r"""Relic-abundance solvers of twin-neutrino dark matter (arXiv:1805.12139, Sec. V).
 
-Physics reference: ``twin_coscattering.md`` §5, §6, §8; the equations as
+Physics reference: ``docs/physics/twin_model.md`` §5, §6, §8; the equations as
 implemented, conventions and convergence are in ``docs/physics/twin_solvers.md``.
 
 Everything lives on one :class:`~jaxrelic.models.twin_higgs.TwinGrid`: a

@@ -1,7 +1,7 @@
 r"""Thermally averaged cross sections ⟨σv⟩ of the twin-neutrino processes.
 
 Processes of arXiv:1805.12139 (Cheng, Li, Zheng), Sec. III, averaged with
-Maxwell–Boltzmann statistics (reference ``twin_coscattering.md`` §4.3):
+Maxwell–Boltzmann statistics (``docs/physics/twin_model.md`` §4.3):
 
     ⟨σv⟩₁₂(T) = ∫_{s_min}^∞ ds σ(s) λ(s, m₁², m₂²) K₁(√s/T)/√s
                ÷ [8 m₁² m₂² T K₂(m₁/T) K₂(m₂/T)],

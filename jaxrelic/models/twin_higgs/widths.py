@@ -13,8 +13,8 @@ Final states included in the three-body width and the twin-photon width: the
 charged leptons e, μ, τ (``LEPTONS``).  Hadronic channels (Q² > 4 m_π²) are
 *not* included, so for m_τ̂ - m_ν̂ > 2 m_π the three-body width is a lower bound.
 
-Section numbers (§) refer to the project's physics reference
-``twin_coscattering.md`` (§3.9); derivations and checks are in
+Section numbers (§) refer to
+``docs/physics/twin_model.md`` (§3.9); derivations and checks are in
 ``docs/physics/twin_processes.md``.
 """
 
