@@ -84,18 +84,7 @@ class EFTCoefficients(NamedTuple):
 
 
 def eft_coefficients(model: Cogenesis) -> EFTCoefficients:
-    """EFT coefficients of the model (cogenesis_model.md E3.1–E3.2, §3 table).
-
-    Parameters
-    ----------
-    model : Cogenesis
-        Model point.
-
-    Returns
-    -------
-    EFTCoefficients
-        complex128 / float64 scalars in powers of GeV⁻¹ (see the class).
-    """
+    """EFT coefficients of the model, complex/real scalars in GeV⁻¹…GeV⁻³ (cogenesis_model.md E3.1–E3.2, §3 table)."""
     y, lam, m = model.y, model.lam, model.masses
     return EFTCoefficients(
         C_LL=jnp.sum(y**2 / (2.0 * m)),
@@ -197,19 +186,10 @@ _BY_NAME = {p.name: p for p in PROCESSES}
 
 
 def reduced_cross_section(model: Cogenesis, name: str, s) -> Array:
-    """Reduced cross section W(s) [dimensionless] of a process of :data:`PROCESSES` (cogenesis_model.md §4.2).
+    """Dimensionless reduced cross section W(s) of a :data:`PROCESSES` entry (cogenesis_model.md §4.2).
 
-    For "P5"/"P5c" with ``model.nlo_dim5`` the O(s²) term 2 Re(C_Lχ* E_Lχ) s²/(8π) of
-    §4.4 (from the s-channel expansion of E4.6) is added.
-
-    Parameters
-    ----------
-    model : Cogenesis
-        Model point.
-    name : str
-        Process label, e.g. "P5", "M6b".
-    s : array_like
-        Mandelstam s [GeV²].
+    ``name`` is a label such as "P5" or "M6b"; s in GeV². For "P5"/"P5c" with ``model.nlo_dim5`` the O(s²) term
+    2 Re(C_Lχ* E_Lχ) s²/(8π) of §4.4 (s-channel expansion of E4.6) is added.
     """
     try:
         p = _BY_NAME[name]
@@ -229,25 +209,10 @@ def reduced_cross_section(model: Cogenesis, name: str, s) -> Array:
 
 
 def reaction_density_power(A, n: int, T1, T2=None) -> Array:
-    r"""Closed-form reaction density for W = A sⁿ (cogenesis_model.md E4.2).
+    """Closed-form reaction density γ(T₁,T₂) [GeV⁴] for W = A sⁿ (cogenesis_model.md E4.2).
 
-    γ(T₁,T₂) = A 2^{2n−4} n! (n+1)! (T₁T₂)^{n+2}/π⁴: n = 1 gives A T₁³T₂³/(2π⁴),
-    n = 2 gives 12 A T₁⁴T₂⁴/π⁴.  Initial particle 1 is thermal at T₁, particle
-    2 at T₂ (Maxwell–Boltzmann, massless, μ = 0).
-
-    Parameters
-    ----------
-    A : array_like
-        Coefficient [GeV^{−2n}].
-    n : int
-        Power of s (static, ≥ 0).
-    T1, T2 : array_like
-        Temperatures [GeV]; T2 defaults to T1.
-
-    Returns
-    -------
-    Array
-        γ [GeV⁴].
+    γ = A 2^{2n−4} n!(n+1)! (T₁T₂)^{n+2}/π⁴ (n = 1: AT₁³T₂³/(2π⁴); n = 2: 12AT₁⁴T₂⁴/π⁴), A in GeV^{−2n},
+    n static; particle 1 thermal at T₁, particle 2 at T₂ (default T₁) [GeV], MB, massless, μ = 0.
     """
     T2 = T1 if T2 is None else T2
     pref = 2.0 ** (2 * n - 4) * math.factorial(n) * math.factorial(n + 1) / _PI**4
@@ -255,30 +220,15 @@ def reaction_density_power(A, n: int, T1, T2=None) -> Array:
 
 
 def reaction_density(w: Callable, T1, T2=None, n_nodes: int = 48) -> Array:
-    r"""Reaction density γ(T₁,T₂) for an arbitrary W(s) by quadrature (cogenesis_model.md E4.1).
+    """Reaction density γ(T₁,T₂) [GeV⁴] for an arbitrary W(s) by quadrature (cogenesis_model.md E4.1).
 
-    For massless MB initial states at T₁ and T₂ the six-dimensional integral
-    E4.1 reduces exactly (derivation §1 of ``cogenesis_derivation.md``) to the
-    equal-temperature formula at the geometric mean T̄ = √(T₁T₂):
+    For massless MB initial states the six-dimensional integral reduces exactly (cogenesis_derivation.md §1) to
+    the equal-temperature formula at T̄ = √(T₁T₂):
 
-        γ(T₁,T₂) = (T̄/64π⁴) ∫₀^∞ ds √s K₁(√s/T̄) W(s)
-                 = (T̄⁴/32π⁴) ∫₀^∞ dz z² K₁(z) W(T̄² z²),
+        γ(T₁,T₂) = (T̄/64π⁴) ∫₀^∞ ds √s K₁(√s/T̄) W(s) = (T̄⁴/32π⁴) ∫₀^∞ dz z² K₁(z) W(T̄²z²),
 
-    evaluated with generalised Gauss–Laguerre (weight z e^{−z}) on z K₁^e(z) W.
-
-    Parameters
-    ----------
-    w : callable
-        W(s), jnp-vectorised in s [GeV²] → dimensionless.
-    T1, T2 : array_like
-        Temperatures [GeV] (scalars); T2 defaults to T1.
-    n_nodes : int
-        Gauss–Laguerre nodes.
-
-    Returns
-    -------
-    Array
-        γ [GeV⁴].
+    evaluated with ``n_nodes``-point generalised Gauss–Laguerre (weight z e^{−z}) on z K₁^e(z) W. ``w``: W(s),
+    jnp-vectorised in s [GeV²]; T₁, T₂ scalars [GeV], T₂ defaults to T₁.
     """
     T2 = T1 if T2 is None else T2
     tbar = jnp.sqrt(jnp.asarray(T1, dtype=jnp.float64) * jnp.asarray(T2, dtype=jnp.float64))
@@ -289,24 +239,10 @@ def reaction_density(w: Callable, T1, T2=None, n_nodes: int = 48) -> Array:
 
 
 def energy_density_rate(w: Callable, T, n_nodes: int = 48) -> Array:
-    r"""Energy-weighted reaction density γ_E = ∫dΠ₁dΠ₂ f₁f₂ (E₁+E₂) W (cogenesis_model.md §4.1).
+    """γ_E = ∫dΠ₁dΠ₂ f₁f₂ (E₁+E₂) W [GeV⁵], energy flux of the initial pairs (cogenesis_model.md §4.1).
 
-    Equal temperatures: γ_E(T) = (T/64π⁴) ∫ ds s K₂(√s/T) W(s)
-    = (T⁵/32π⁴) ∫ dz z³ K₂(z) W(T²z²).  For W = A sⁿ, γ_E = 2(n+2) T γ.
-
-    Parameters
-    ----------
-    w : callable
-        W(s), jnp-vectorised.
-    T : array_like
-        Temperature [GeV].
-    n_nodes : int
-        Gauss–Laguerre nodes (weight z e^{−z}).
-
-    Returns
-    -------
-    Array
-        γ_E [GeV⁵], energy per volume per time carried by the initial pairs.
+    γ_E(T) = (T/64π⁴) ∫ds s K₂(√s/T) W(s) = (T⁵/32π⁴) ∫dz z³ K₂(z) W(T²z²) (Gauss–Laguerre, weight z e^{−z});
+    for W = A sⁿ, γ_E = 2(n+2)Tγ.
     """
     T = jnp.asarray(T, dtype=jnp.float64)
     z, wz = gauss_laguerre(n_nodes, 1.0)
@@ -316,28 +252,10 @@ def energy_density_rate(w: Callable, T, n_nodes: int = 48) -> Array:
 
 
 def mixed_energy_transfer(A, n: int, beta, T, T_dark) -> Array:
-    r"""Energy given to the dark sector by one one-way mixed reaction (cogenesis_model.md E4.3).
+    """Energy Q [GeV⁵] given to the dark sector by one one-way mixed reaction (cogenesis_model.md E4.3).
 
-    SM particle 1 (at T) + dark particle 2 (at T') → SM 3 + dark 4 with
-    W = A sⁿ and angular moment β:
-
-        Q = (½ − β)(n+2)(T − T') γ(T, T').
-
-    Parameters
-    ----------
-    A : array_like
-        W coefficient [GeV^{−2n}].
-    n : int
-        Power of s (static).
-    beta : float
-        β of E4.3.
-    T, T_dark : array_like
-        SM and dark temperatures [GeV].
-
-    Returns
-    -------
-    Array
-        Q [GeV⁵] (positive when T > T').
+    SM 1 (at T) + dark 2 (at T') → SM 3 + dark 4 with W = A sⁿ (A in GeV^{−2n}) and angular moment β:
+    Q = (½ − β)(n+2)(T − T') γ(T, T'), positive when T > T'.
     """
     return (0.5 - beta) * (n + 2) * (T - T_dark) * reaction_density_power(A, n, T, T_dark)
 
@@ -380,22 +298,7 @@ class ThermalRates(NamedTuple):
 
 
 def thermal_rates(model: Cogenesis, T, xi) -> ThermalRates:
-    r"""Thermal reaction densities of every CP-even channel (cogenesis_model.md §4.2, E4.2, E4.4).
-
-    Parameters
-    ----------
-    model : Cogenesis
-        Model point.
-    T : array_like
-        SM temperature [GeV].
-    xi : array_like
-        ξ = T'/T.
-
-    Returns
-    -------
-    ThermalRates
-        One-way reaction densities [GeV⁴]; see the class for definitions.
-    """
+    """One-way reaction densities [GeV⁴] of every CP-even channel at T [GeV], ξ = T'/T (cogenesis_model.md §4.2, E4.2, E4.4)."""
     c = eft_coefficients(model)
     T = jnp.asarray(T, dtype=jnp.float64)
     xi = jnp.asarray(xi, dtype=jnp.float64)
@@ -438,30 +341,13 @@ def thermal_rates(model: Cogenesis, T, xi) -> ThermalRates:
 
 
 def energy_transfer_rate(model: Cogenesis, T, xi) -> Array:
-    r"""Net energy injected into the dark sector per volume per time, Q(T, ξ) (cogenesis_model.md E6.1).
+    """Net energy Q(T, ξ) [GeV⁵] injected into the dark sector per volume and time (cogenesis_model.md E6.1).
 
-    Q = (3|C_Lχ|²/(4π⁵)) T⁷ (1−ξ⁷) + (24|D_Lχ|²/π⁵) T⁹ (1−ξ⁹)
-        + |C_Lχ|² ξ³(1−ξ) T⁷/π⁵ + 20 |D_Lχ|² ξ⁴(1−ξ) T⁹/π⁵,
-
-    the first two terms from the four reversible pair reactions (a→b̄, ā→b, a→b,
-    ā→b̄ at T minus their inverses at T'; energy E₁+E₂ per reaction in the plasma
-    frame, γ_E = 2(n+2)Tγ), the last two from the sixteen one-way mixed reactions
-    via E4.3 (E4.5; dropped unless ``model.mixed``).  With ``model.nlo_dim5``,
+    Q = (3|C_Lχ|²/(4π⁵)) T⁷ (1−ξ⁷) + (24|D_Lχ|²/π⁵) T⁹ (1−ξ⁹) + |C_Lχ|² ξ³(1−ξ) T⁷/π⁵ + 20 |D_Lχ|² ξ⁴(1−ξ) T⁹/π⁵:
+    the first two terms from the four reversible pair reactions (a→b̄, ā→b, a→b, ā→b̄ at T minus their inverses
+    at T'; energy E₁+E₂ per reaction in the plasma frame, γ_E = 2(n+2)Tγ), the last two from the sixteen one-way
+    mixed reactions via E4.3 (E4.5; dropped unless ``model.mixed``). With ``model.nlo_dim5``,
     |D_Lχ|² → |D_Lχ|² + 2 Re(C_Lχ* E_Lχ) in the pair T⁹ term.
-
-    Parameters
-    ----------
-    model : Cogenesis
-        Model point.
-    T : array_like
-        SM temperature [GeV].
-    xi : array_like
-        ξ = T'/T.
-
-    Returns
-    -------
-    Array
-        Q [GeV⁵].
     """
     c = eft_coefficients(model)
     T = jnp.asarray(T, dtype=jnp.float64)
