@@ -298,7 +298,7 @@ class ThermalRates(NamedTuple):
 
 
 def thermal_rates(model: Cogenesis, T, xi) -> ThermalRates:
-    """One-way reaction densities [GeV⁴] of every CP-even channel at T [GeV], ξ = T'/T (cogenesis_model.md §4.2, E4.2, E4.4)."""
+    """One-way densities [GeV⁴] of every CP-even channel at T [GeV], ξ = T'/T (cogenesis_model.md §4.2, E4.4)."""
     c = eft_coefficients(model)
     T = jnp.asarray(T, dtype=jnp.float64)
     xi = jnp.asarray(xi, dtype=jnp.float64)
