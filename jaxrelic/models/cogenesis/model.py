@@ -108,24 +108,12 @@ class DarkCoefficients(NamedTuple):
 
 
 def dark_coefficients(dirac_chi: bool = False, sink: bool = True) -> DarkCoefficients:
-    """Solve the dark chemical-equilibrium constraints exactly (cogenesis_model.md §7.2, E7.2).
+    """Exact ``c_b``, ``g_dark`` (fractions) of the dark chemical equilibrium (cogenesis_model.md §7.2, E7.2).
 
-    Constraints: conserved dark hypercharge D = 0 (D_χ = D_φ = +1, D_η = −2) and,
-    with the sink κ φ χ η in equilibrium, μ_φ + μ_χ + μ_η = 0 (without the sink
-    η is absent).  X = n_Δχ − n_Δφ.
-
-    Parameters
-    ----------
-    dirac_chi : bool
-        χ with both helicities thermalised (g_χ = 4 per particle+antiparticle)
-        instead of the one Weyl helicity that couples to N (g_χ = 2).
-    sink : bool
-        Whether η and the sink reaction are in equilibrium.
-
-    Returns
-    -------
-    DarkCoefficients
-        ``c_b`` and ``g_dark`` as exact fractions.
+    Constraints: conserved dark hypercharge D = 0 (D_χ = D_φ = +1, D_η = −2) and, with the sink κφχη in
+    equilibrium (``sink``), μ_φ + μ_χ + μ_η = 0 (without the sink η is absent); X = n_Δχ − n_Δφ.
+    ``dirac_chi``: both χ helicities thermalised (g_χ = 4 per particle + antiparticle) instead of the one Weyl
+    helicity that couples to N (g_χ = 2).
     """
     F = Fraction
     g_chi = F(2) if dirac_chi else F(1)  # helicity states of the χ particle
