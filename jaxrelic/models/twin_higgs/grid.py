@@ -122,21 +122,10 @@ class TwinGrid(eqx.Module):
         return p * p / (E * T) - (E / T) / self.one_plus_delta[:, None]
 
     def yield_from_f(self, f) -> Array:
-        r"""Comoving yield Y_ν = n_ν/s of a distribution f(q) on this grid (§5.9).
+        r"""Yield Y_ν = n_ν/s (particles only), shape (...), of f(q) per spin state, shape (..., n_q) (§5.9).
 
-        Y_ν = 45 g_ν ∫ q² f dq/(4π⁴ g_*s(T_ref) T_ref³), using s a³ =
-        (2π²/45) g_*s(T_ref) T_ref³ (exact for this normalisation of a);
-        trapezoidal rule in ln q over [q_min, q_max].
-
-        Parameters
-        ----------
-        f : array_like, shape (..., n_q)
-            Phase-space density per spin state (particles only).
-
-        Returns
-        -------
-        Array
-            Y_ν (particles only, convention P), shape (...).
+        Y_ν = 45 g_ν ∫ q² f dq/(4π⁴ g_*s(T_ref) T_ref³), using s a³ = (2π²/45) g_*s(T_ref) T_ref³ (exact for this
+        normalisation of a); trapezoidal rule in ln q over [q_min, q_max].
         """
         integral = jnp.sum(self.q_weights * self.q**2 * f, axis=-1)
         return 45.0 * G_NU * integral / (4.0 * jnp.pi**4 * self.g_s_ref * self.T_ref**3)
