@@ -34,7 +34,7 @@ sections σ(s), the width Γ_D and the g_* knot values are taken from jaxrelic a
 NumPy arrays.  Grid: the same (ln a, q) nodes as ``make_grid`` (T(ln a) by ``brentq``);
 ⟨σv⟩ by generalised Gauss–Laguerre quadrature with ``scipy.special.kve``; Eq. (27) with
 ``solve_ivp(method="Radau", rtol=1e-8, atol=1e-10)`` and an analytic Jacobian; C̃_S and C̃_CA
-by §5.4 Form I with E_k = E_lo + T z² (Gauss–Legendre in z ∈ [0, √70]) and the bracket
+by docs/physics/twin_model.md §5.4 Form I with E_k = E_lo + T z² (Gauss–Legendre in z ∈ [0, √70]) and the bracket
 G(s₊) − G(s₋) = ∫_{s₋}^{s₊} F ds integrated directly (Gauss–Legendre in u = √(s − s₀)) from a
 ``scipy.interpolate.CubicSpline`` of F = 2λ^{1/2}σ in u; C̃_ID in closed form (§5.5); Eq. (38)
 with the exponential integrator of §8 mode by mode (a NumPy loop over ln a).

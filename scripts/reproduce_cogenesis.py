@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Reproduce the freeze-in cogenesis targets of the talk, the abstract and the reference note.
+"""Reproduce the freeze-in cogenesis targets of the talk, the abstract and docs/physics/cogenesis_model.md §10.
 
 Not a test: run by hand, e.g.
 
@@ -7,7 +7,7 @@ Not a test: run by hand, e.g.
     /work/venv/bin/python scripts/reproduce_cogenesis.py --out cogenesis_figures --quick  # fewer scan points
 
 Model: arXiv:2505.22710 (talk: M. Shamma, Dark Interactions 2024); equations of
-``freezein_cogenesis.md`` with the corrections of ``docs/physics/cogenesis_derivation.md``;
+``docs/physics/cogenesis_model.md`` with the corrections of ``docs/physics/cogenesis_derivation.md``;
 solver ``jaxrelic/models/cogenesis/solver.py`` (see ``docs/physics/cogenesis_solver.md``).
 
 It writes into ``--out``
@@ -24,7 +24,7 @@ It writes into ``--out``
   constraints as penalties) started from the 6 best accepted points of each M₁; once for Y_B
   alone and once requiring in addition the abstract's ADM window 0.1 GeV ≤ m_χ^ADM ≤ 10³ GeV;
 * ``m1_scan_no_mixed.png``: the same with the mixed t-channel crossings switched off (the
-  reference's §4.2(ii) processes, absent from the slides; they drive the dark wash-in);
+  cogenesis_model.md §4.2(ii) processes, absent from the slides; they drive the dark wash-in);
 * ``summary.json``: every number printed.
 """
 

@@ -8,8 +8,8 @@ Not a test: run by hand, e.g.
 
 (7 and 20 min on 2 CPU cores shared with heavy other load; a few times less on an idle machine.)
 
-Model, conventions, benchmark points and target numbers: the project's physics reference
-``twin_coscattering.md`` §6.2 (figure content) and §6.3(e) (our analogues of the paper's unknown
+Model, conventions, benchmark points and target numbers:
+``docs/physics/twin_model.md`` §6.2 (figure content) and §6.3(e) (our analogues of the paper's unknown
 benchmarks, with their Ω contributions).  Solver :func:`jaxrelic.models.twin_higgs.solver.relic_twin`
 (method ``eq38``: Eq. (38) with all contributions, R from Eq. (27)), x_end = 400 as in §6.3.
 

@@ -8,7 +8,7 @@ Not a test: run by hand, e.g.
 
 (* measured on 2 CPU cores shared with heavy other load: load average 10-17.)
 
-Model and conventions: the project's physics reference ``twin_coscattering.md`` (§6.2 for the
+Model and conventions: ``docs/physics/twin_model.md`` (§6.2 for the
 figure, §6.3(b), (c), (f) for the numbers checked here); solver
 :func:`jaxrelic.models.twin_higgs.solver.relic_twin` through the pure point function
 ``point_function("twin-higgs", free=("delta", "r", "theta1"))`` (method ``eq38``, the paper's
@@ -237,7 +237,7 @@ def crossings(ev: ChunkedEvaluator, *, quick: bool) -> list[dict]:
 
 
 def print_crossings(rows) -> None:
-    print(f"\nθ₁ crossings vs twin_coscattering.md §6.3 (tolerance {CROSSING_RTOL:.0%})")
+    print(f"\nθ₁ crossings vs docs/physics/twin_model.md §6.3 (tolerance {CROSSING_RTOL:.0%})")
     print(f"{'kind':<10} {'Δ':>5} {'r':>5} {'θ₁ ours':>11} {'θ₁ ref':>11} {'ratio':>7} {'Ω h²':>8}  ok")
     for row in rows:
         ours = f"{row['theta1']:.4e}" if row["theta1"] else "none"

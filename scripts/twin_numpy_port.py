@@ -16,7 +16,7 @@ the same algorithm and the same rule counts as jaxrelic, written for NumPy,
 * C̃_S (panels of 14, 14 and 24 nodes) and C̃_CA (16 tail nodes) on every 4th ln a row
   (151 of 600) and all q, vectorised over (rows, q, bath-energy nodes) in chunks of rows;
   the other rows from a natural spline in ln a of ln C̃ + E₀/T; C̃_ID in closed form;
-* Eq. (38) (general linear form, §5.7) with the exponential integrator, a loop over ln a
+* Eq. (38) (general linear form, docs/physics/twin_model.md §5.7) with the exponential integrator, a loop over ln a
   vectorised over q (the step factors e^{−κ}, φ(κ) computed for all steps at once).
 
 Only the closed-form cross sections σ(s) and Γ_D are taken from jaxrelic (jax.jit-compiled,

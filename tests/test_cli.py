@@ -115,7 +115,7 @@ def test_demo_quick_writes_outputs(tmp_path, capsys):
     assert [p["phase"] for p in twin] == ["coscattering", "S/C_S mixed", "coannihilation", "coscattering",
                                           "decay-open"]
     assert all(p["status"] == "success" for p in twin)
-    # Ω h² of the reference note §6.3 (e)/(g): 0.120, 0.244, ≈0.12, 0.120, 0.133 (reduced grid: few %)
+    # Ω h² of docs/physics/twin_model.md §6.3 (e)/(g): 0.120, 0.244, ≈0.12, 0.120, 0.133 (reduced grid: few %)
     for p, ref in zip(twin, (0.120, 0.244, 0.12, 0.120, 0.133)):
         assert abs(p["omega_h2"] / ref - 1) < 0.05, p
     cg = summary["cogenesis_benchmark"]  # P-A: docs/physics/cogenesis_solver.md §3.1

@@ -3,7 +3,7 @@
 References: K. Saikawa & S. Shirai, JCAP 05 (2018) 035, arXiv:1803.01038 (g_* table);
 Kolb & Turner, *The Early Universe* (1990), ch. 3 (ρ, s, H, entropy
 conservation, eqs. 3.61–3.62 for massive species); physics reference
-/work/shared/physics/twin_coscattering.md §4.1–4.2.
+docs/physics/twin_model.md §4.1–4.2.
 """
 
 import math
@@ -228,7 +228,7 @@ def test_hubble_entropy_energy_formulae(background):
     # Friedmann: H = sqrt(8π G ρ / 3), G = 1/M_Pl²
     H = np.sqrt(8.0 * math.pi * rho / 3.0) / c.M_PL
     np.testing.assert_allclose(np.asarray(background.hubble(T)), H, rtol=1e-14)
-    # twin_coscattering.md §4.1: H = 1.6602 √g_* T²/M_Pl, M_Pl = 1.22089e19 GeV
+    # docs/physics/twin_model.md §4.1: H = 1.6602 √g_* T²/M_Pl, M_Pl = 1.22089e19 GeV
     assert c.M_PL == 1.22089e19
     np.testing.assert_allclose(np.asarray(background.hubble(T)), 1.6602 * np.sqrt(g_rho) * T**2 / 1.22089e19, rtol=5e-5)  # 1.6602 = √(4π³/45) to 5 digits
     s = 2.0 * math.pi**2 / 45.0 * g_s * T**3
@@ -270,7 +270,7 @@ def test_temperature_of_scale_factor_conserves_entropy(background, T_ref):
 
 
 def test_reference_equilibrium_density():
-    """twin_coscattering.md §4.2: n_eq(m = 1 GeV, g = 2) at T = 0.05 GeV = 3.206584e-12 GeV³ (table-independent)."""
+    """docs/physics/twin_model.md §4.2: n_eq(m = 1 GeV, g = 2) at T = 0.05 GeV = 3.206584e-12 GeV³ (table-independent)."""
     assert float(n_eq(1.0, 0.05, 2.0)) == pytest.approx(3.206584e-12, rel=2e-7)
     # massless photon gas check on the constants: n_γ = 2ζ(3)T³/π² → 410.7 cm^-3 today
     n_gamma0 = 2.0 * ZETA3 / math.pi**2 * (c.T0 / c.HBARC_GEV_CM) ** 3

@@ -46,28 +46,12 @@ WEIGHTS = ("relativistic", "nonrelativistic")
 
 
 def kolb_turner(mass, sigma0, n: int = 0, g=2.0, background: Background | None = None, iterations: int = 4):
-    """Kolb–Turner freeze-out estimate for a self-conjugate relic.
+    """Kolb–Turner freeze-out estimate (Ω h², x_f) for a self-conjugate relic of mass m [GeV].
 
-    x_f = ln[0.038 (n+1) g M_Pl m σ₀ / √g_*] − (n + ½) ln ln[…]  (KT eq. 5.44),
-    Y_∞ = 3.79 (n+1) x_f^{n+1} √g_* / (g_*s M_Pl m σ₀)          (KT eq. 5.45),
-    with g_* evaluated at T_f = m/x_f (iterated).
-
-    Parameters
-    ----------
-    mass : float
-        m [GeV].
-    sigma0 : float
-        ⟨σv⟩ = σ₀ x^{−n} with σ₀ in cm³/s.
-    n : int
-        0 for s-wave, 1 for p-wave.
-    g : float
-        Internal dof.
-    background : Background, optional
-        g_* tables (default SM).
-
-    Returns
-    -------
-    (omega_h2, x_f)
+    x_f = ln[0.038 (n+1) g M_Pl m σ₀/√g_*] − (n + ½) ln ln[…]  (KT eq. 5.44),
+    Y_∞ = 3.79 (n+1) x_f^{n+1} √g_*/(g_*s M_Pl m σ₀)          (KT eq. 5.45),
+    with ⟨σv⟩ = σ₀ x^{−n} (σ₀ in cm³/s; n = 0 s-wave, 1 p-wave), g internal dof, g_* from ``background``
+    (default SM) at T_f = m/x_f (iterated).
     """
     if background is None:
         background = Background.standard_model()

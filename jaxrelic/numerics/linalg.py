@@ -40,21 +40,11 @@ __all__ = ["DenseLU", "expm_2x2", "lu_factor", "lu_solve"]
 
 
 def lu_factor(a):
-    """LU factorisation with partial pivoting, P A = L U.
+    """LU factorisation with partial pivoting, P A = L U, of a square (n, n) ``a``; returns (lu, perm).
 
-    Parameters
-    ----------
-    a : array (n, n)
-        Square matrix.  The n elimination steps are a ``lax.fori_loop`` over
-        masked whole-matrix updates (O(n³) per step, meant for n ≲ 16: small
-        programs, fast compilation, plain vectorised XLA under ``vmap``).
-
-    Returns
-    -------
-    lu : array (n, n)
-        U on and above the diagonal, the multipliers of the unit-lower L below.
-    perm : int array (n,)
-        Row i of P A is row ``perm[i]`` of A.
+    ``lu`` holds U on and above the diagonal and the multipliers of the unit-lower L below; row i of P A is row
+    ``perm[i]`` of A. The n elimination steps are a ``lax.fori_loop`` over masked whole-matrix updates (O(n³) per
+    step, meant for n ≲ 16: small programs, fast compilation, plain vectorised XLA under ``vmap``).
     """
     a = jnp.asarray(a)
     n = a.shape[0]

@@ -35,15 +35,7 @@ def gauss_legendre(n: int) -> tuple[np.ndarray, np.ndarray]:
 
 @functools.lru_cache(maxsize=None)
 def gauss_laguerre(n: int, alpha: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """Generalised Gauss–Laguerre rule: ∫_0^∞ x^α e^{-x} g(x) dx ≈ Σ w_i g(x_i).
-
-    Parameters
-    ----------
-    n : int
-        Number of nodes (≥ 1).
-    alpha : float
-        Exponent α > -1 of the weight function.
-    """
+    """Generalised Gauss–Laguerre rule with n ≥ 1 nodes: ∫_0^∞ x^α e^{-x} g(x) dx ≈ Σ w_i g(x_i), α > −1."""
     if n < 1:
         raise ValueError(f"gauss_laguerre: n must be >= 1, got {n}")
     if not alpha > -1.0:

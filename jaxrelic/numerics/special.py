@@ -108,15 +108,7 @@ def k2e(z):
 
 
 def kve(nu: int, z):
-    """Scaled Bessel function e^{z} K_ν(z) for integer order ν ∈ {0, 1, 2}.
-
-    Parameters
-    ----------
-    nu : int
-        Order (static Python int: 0, 1 or 2).
-    z : array_like
-        Argument, z > 0.
-    """
+    """Scaled Bessel function e^{z} K_ν(z), z > 0, for a static integer order ν ∈ {0, 1, 2}."""
     try:
         return {0: k0e, 1: k1e, 2: k2e}[int(nu)](z)
     except KeyError:

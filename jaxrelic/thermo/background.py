@@ -73,20 +73,10 @@ class Background(eqx.Module):
         return H, s, 1.0 + dlngs / 3.0
 
     def temperature(self, ln_a, T_ref, ln_a_ref=0.0, iterations: int = 30):
-        """T(a) from g_*s(T) T³ a³ = const, normalised by T(a_ref) = T_ref.
+        """T(a) [GeV] from g_*s(T) T³ a³ = const, normalised by T(ln_a_ref) = T_ref [GeV].
 
-        Solved by a fixed number of Newton steps in ln T (differentiable,
-        ``vmap``-friendly); converges to machine precision for the smooth
-        tabulated g_*s.
-
-        Parameters
-        ----------
-        ln_a : array
-            ln of the scale factor.
-        T_ref : float
-            Temperature [GeV] at ``ln_a_ref``.
-        ln_a_ref : float
-            Reference ln a (default 0).
+        Solved by a fixed number of Newton steps in ln T (differentiable, ``vmap``-friendly); converges to machine
+        precision for the smooth tabulated g_*s.
         """
         ln_a = jnp.asarray(ln_a, dtype=jnp.float64)
         T_ref = jnp.asarray(T_ref, dtype=jnp.float64)

@@ -34,7 +34,7 @@ def _solve_exact(rows, rhs):
 
 
 class SpectatorCoefficients(NamedTuple):
-    """Exact SM chemical-equilibrium coefficients per unit Y_{Δα} (reference §7.1).
+    """Exact SM chemical-equilibrium coefficients per unit Y_{Δα} (cogenesis_model.md §7.1).
 
     Attributes
     ----------
@@ -55,29 +55,14 @@ class SpectatorCoefficients(NamedTuple):
 
 
 def spectator_coefficients(yukawa_equilibrium=("e", "mu", "tau"), coupled: str = "tau") -> SpectatorCoefficients:
-    """Solve the SM chemical-equilibrium system exactly (reference §7.1, E7.1).
+    """Solve the SM chemical-equilibrium system exactly (cogenesis_model.md §7.1, E7.1); exact fractions.
 
-    Massless SM species with n − n̄ = g T² μ/6 (fermions) and g T² μ/3 (bosons)
-    per internal state.  Assumed in equilibrium: gauge interactions, all quark
-    Yukawas (μ_u = μ_Q + μ_H, μ_d = μ_Q − μ_H, flavour-universal μ_Q), QCD and
-    electroweak sphalerons (Σ_i (3μ_{Q_i} + μ_{L_i}) = 0), hypercharge
-    neutrality, and the charged-lepton Yukawas listed in
-    ``yukawa_equilibrium`` (μ_{e_i} = μ_{L_i} − μ_H); a right-handed lepton
-    whose Yukawa is out of equilibrium carries no asymmetry (μ_{e_i} = 0).
-    Conserved: Δ_i = B/3 − L_i, with Δ_coupled = 1 and the others 0 (only the
-    coupled flavour is changed by the N-mediated processes).
-
-    Parameters
-    ----------
-    yukawa_equilibrium : iterable of {"e", "mu", "tau"}
-        Charged-lepton flavours whose Yukawa interaction is in equilibrium.
-    coupled : {"e", "mu", "tau"}
-        The lepton flavour that couples to N_{1,2}.
-
-    Returns
-    -------
-    SpectatorCoefficients
-        Exact fractions; ``c_lH`` is the spectator coefficient of E7.1.
+    Massless SM species with n − n̄ = g T² μ/6 (fermions) and g T² μ/3 (bosons) per internal state. Assumed in
+    equilibrium: gauge interactions, all quark Yukawas (μ_u = μ_Q + μ_H, μ_d = μ_Q − μ_H, flavour-universal μ_Q),
+    QCD and electroweak sphalerons (Σ_i (3μ_{Q_i} + μ_{L_i}) = 0), hypercharge neutrality, and the charged-lepton
+    Yukawas of ``yukawa_equilibrium`` ⊂ {"e", "mu", "tau"} (μ_{e_i} = μ_{L_i} − μ_H); a right-handed lepton whose
+    Yukawa is out of equilibrium carries no asymmetry. Conserved: Δ_i = B/3 − L_i, with Δ = 1 for the flavour
+    ``coupled`` to N_{1,2} and 0 for the others. ``c_lH`` of the result is the coefficient of E7.1.
     """
     eq = set(yukawa_equilibrium)
     if not eq <= set(_LEPTON_FLAVOURS) or coupled not in _LEPTON_FLAVOURS:

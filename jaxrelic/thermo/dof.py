@@ -34,22 +34,13 @@ _LAGUERRE_N = 48
 
 
 def species_dof(x, g, fermion: bool):
-    """(Δg_*ρ, Δg_*s) of one massive species in equilibrium at temperature T.
+    """(Δg_*ρ, Δg_*s) of one massive species (g internal dof) in equilibrium, x = m/T ≥ 0.
 
-    Δg_*ρ = g 15/π⁴ ∫ du u² E /(e^E ∓ 1),
-    Δg_*s = g 45/(4π⁴) ∫ du u² (E + u²/(3E)) /(e^E ∓ 1),   E = √(u² + x²),  x = m/T
-    (see e.g. Kolb & Turner, *The Early Universe*, eqs. 3.61–3.62; the twin
-    photon of arXiv:1805.12139 is the case g = 3, boson).  The massless limits
-    are g (boson) and 7g/8 (fermion).
-
-    Parameters
-    ----------
-    x : array
-        m/T (≥ 0).
-    g : array
-        Internal degrees of freedom.
-    fermion : bool
-        Fermi–Dirac (True) or Bose–Einstein (False) statistics.
+    Δg_*ρ = g 15/π⁴ ∫ du u² E/(e^E ∓ 1),
+    Δg_*s = g 45/(4π⁴) ∫ du u² (E + u²/(3E))/(e^E ∓ 1),   E = √(u² + x²)
+    (Kolb & Turner, *The Early Universe*, eqs. 3.61–3.62; the twin photon of arXiv:1805.12139 is g = 3, boson);
+    ``fermion=True``: Fermi–Dirac (e^E + 1), else Bose–Einstein (e^E − 1). Massless limits: g (boson), 7g/8
+    (fermion).
     """
     u, w = gauss_laguerre(_LAGUERRE_N)
     u = jnp.asarray(u)
@@ -179,16 +170,9 @@ class GStar(eqx.Module):
             )
 
     def with_species(self, mass, g, fermion: bool) -> "GStar":
-        """Return a copy with one more species in equilibrium with the bath.
+        """Copy with one more species (mass [GeV], g dof, ``fermion`` statistics) in equilibrium with the bath.
 
-        Parameters
-        ----------
-        mass : float or array
-            Mass [GeV] (may be a traced JAX value: g_* is then differentiable in it).
-        g : float
-            Internal degrees of freedom (e.g. 3 for a massive vector).
-        fermion : bool
-            Statistics of the species.
+        The mass may be a traced JAX value: g_* is then differentiable in it.
         """
         mass = jnp.reshape(jnp.asarray(mass, dtype=jnp.float64), (1,))
         g = jnp.reshape(jnp.asarray(g, dtype=jnp.float64), (1,))

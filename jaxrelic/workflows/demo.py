@@ -13,10 +13,10 @@ Stages (one progress line each on stderr, ``[k/7] … (t s)``):
 3. a small fit: ⟨σv⟩ of a 100 GeV WIMP fitted to Ω h² = 0.120
    (:func:`jaxrelic.workflows.fit.fit`, L-BFGS with reverse-mode gradients);
 4. twin-neutrino coscattering dark matter (arXiv:1805.12139), one point in each
-   phase (the Ω h² ≈ 0.12 points of the reference note, m_ν̂ = 1 GeV), solved as one
+   phase (the Ω h² ≈ 0.12 points of docs/physics/twin_model.md §6.3, m_ν̂ = 1 GeV), solved as one
    ``jax.vmap`` batch: phase label, Ω h² and the final momentum distributions;
 5. freeze-in cogenesis (arXiv:2505.22710), the talk's benchmark (ξ_i = 0.36,
-   M₁ = 5×10⁷ GeV, M₂ = 10 M₁, T_RH = M₁/5, couplings of the reference point P-A):
+   M₁ = 5×10⁷ GeV, M₂ = 10 M₁, T_RH = M₁/5, couplings of the reference point P-A of docs/physics/cogenesis_model.md §10.3):
    Y_B, Y_χ, m_χ^ADM, ξ_∞ and |ΔY_B|, |ΔY_χ|, ξ versus x;
 6. vanilla N₁ leptogenesis at its default point (M₁ = 10¹⁰ GeV, ε = 10⁻⁶, K = 10);
 7. ``summary.md`` and ``summary.json``.
@@ -51,7 +51,7 @@ __all__ = ["run_demo", "thermal_relic_curve", "TWIN_POINTS", "COGENESIS_BENCHMAR
 N_STAGES = 7
 
 #: Twin-neutrino points (m_ν̂ = 1 GeV; Δ, r, θ₁) with Ω h² ≈ 0.12, one per phase
-#: (reference note §6.3(e)/(g)), and the phase each lies in.
+#: (docs/physics/twin_model.md §6.3(e)/(g)), and the phase each lies in.
 TWIN_POINTS = (
     ("coscattering", 0.1, 0.5, 4.38e-4),
     ("S/C_S mixed", 0.18, 0.4, 4.64e-4),

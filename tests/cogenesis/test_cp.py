@@ -1,4 +1,4 @@
-"""CP violation (reference freezein_cogenesis.md §5; §10.2 items 4, 5, 9).
+"""CP violation (docs/physics/cogenesis_model.md §5; §10.2 items 4, 5, 9).
 
 The central check is a brute-force one-loop computation from explicit spinor
 amplitudes: tree amplitudes of every pair state (L H in all SU(2) components,

@@ -1,4 +1,4 @@
-"""Model point, input validation and chemical-potential coefficients (reference freezein_cogenesis.md §2, §6.3, §7;
+"""Model point, input validation and chemical-potential coefficients (docs/physics/cogenesis_model.md §2, §6.3, §7;
 §10.2 item 8)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Rates of the freeze-in cogenesis model (reference freezein_cogenesis.md §3, §4, §6; §10.2 items 1-3).
+"""Rates of the freeze-in cogenesis model (docs/physics/cogenesis_model.md §3, §4, §6; §10.2 items 1-3).
 
 Besides closed forms against quadrature and Monte Carlo, this file holds a small
 explicit two-component-spinor engine (Dreiner-Haber-Martin conventions,
@@ -304,7 +304,7 @@ def test_thermal_rates_two_baths(model):
     assert float(r.gamma6_dark) == pytest.approx(xi**8 * float(r.gamma6), rel=1e-13)
     assert float(r.Gamma5_mix) == pytest.approx(6 * xi**3 * float(r.gamma5), rel=1e-13)
     assert float(r.Gamma6_mix) == pytest.approx(8 / 3 * xi**4 * float(r.gamma6), rel=1e-13)
-    # corrected totals (reference 9/4 and 3/4 omit HH → L̄L̄ and φ̄φ̄ → χ̄χ̄, see test_equations.py)
+    # corrected totals (the first write-up's 9/4 and 3/4, cogenesis_model.md §0.1, omit HH → L̄L̄ and φ̄φ̄ → χ̄χ̄, see test_equations.py)
     assert float(r.gamma_dL2) == pytest.approx(3 * abs(complex(c.C_LL)) ** 2 * T**6 / PI**5, rel=1e-13)
     assert float(r.gamma_dX4) == pytest.approx(xi**6 * abs(complex(c.C_chichi)) ** 2 * T**6 / PI**5, rel=1e-13)
     assert float(r.gamma5_nlo) == 0.0

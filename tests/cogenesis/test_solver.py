@@ -1,6 +1,6 @@
 """Integration driver of freeze-in cogenesis (jaxrelic/models/cogenesis/solver.py; docs/physics/cogenesis_solver.md).
 
-Regression points P-A, P-B (reference freezein_cogenesis.md §10.3, with the corrected
+Regression points P-A, P-B (docs/physics/cogenesis_model.md §10.3, with the corrected
 weights of docs/physics/cogenesis_derivation.md §5) are cross-checked once against an
 independent SciPy Radau integration of the same right-hand side; the late dark freeze-out
 (§9.5) against an independent SciPy integration in the SM clock.  Compiled functions
@@ -90,7 +90,7 @@ def uv_solve():
 
 
 def _numpy_rhs(rc):
-    """E8.2, E8.3, E6.3, E9.1 written out in numpy from the reference's pseudo-code (§8.2) with
+    """E8.2, E8.3, E6.3, E9.1 written out in numpy from E8.2–E8.3 (cogenesis_model.md §8.2) with
     the corrected constants (m₅ = 3, m₆ = 4/3, k_L, k_X ×4/3, taken from ``rate_constants``)."""
     names = ("A_L", "A_X", "k5", "k6", "kL", "kX", "K_E", "T_RH", "q5", "q6", "q5m", "q6m", "G", "c_lH", "c_b", "m5",
              "m6")

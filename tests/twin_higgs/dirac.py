@@ -1,8 +1,8 @@
 """Brute-force Feynman amplitudes with explicit Dirac matrices (numpy, complex128).
 
 Independent cross-check of the closed-form matrix elements of
-``jaxrelic.models.twin_higgs`` (arXiv:1805.12139; reference
-/work/shared/physics/twin_coscattering.md §3.2-3.10).  Nothing here uses a trace
+``jaxrelic.models.twin_higgs`` (arXiv:1805.12139;
+docs/physics/twin_model.md §3.2-3.10).  Nothing here uses a trace
 identity or a polarisation-sum formula: amplitudes are built from
 
 * gamma matrices in the Dirac representation, metric (+,-,-,-);
@@ -235,7 +235,7 @@ def msq_annihilation(
 def feynman_polarisations(n: int) -> list[tuple[float, np.ndarray]]:
     """Weighted unit vectors (w, e_lambda) with sum_lambda w e^mu e^nu = -g^{mu nu}.
 
-    Used to evaluate the "-g^{mu nu} only" polarisation sum of reference §2.6
+    Used to evaluate the "-g^{mu nu} only" polarisation sum of twin_model.md §2.6
     (unphysical for a massive vector with a non-conserved current; it drops the
     longitudinal k^mu k^nu / M^2 pieces).
     """

@@ -1,4 +1,4 @@
-"""Reduced collision operators C̃_S, C̃_ID, C̃_CA (reference §5.3-5.6, §8 "Tests" item 2).
+"""Reduced collision operators C̃_S, C̃_ID, C̃_CA (twin_model.md §5.3-5.6, §8 "Tests" item 2).
 
 * the [N] tables of §5.4 (C̃_S), §5.5 (C̃_ID) and §5.6 (C̃_CA);
 * an independent scipy evaluation (Form II of §5.4: adaptive quad over s with

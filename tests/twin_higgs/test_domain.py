@@ -27,7 +27,7 @@ from jaxrelic.workflows.cli import main
 
 GRID = dict(n_q=100, n_a=100)
 CLI_GRID = ["--set", "n_q=100", "--set", "n_a=100"]
-#: §6.3(b) coscattering benchmark: θ₁ = 4.378e-4 gives Ω h² = 0.120 at m_ν = 1 GeV, Δ = 0.1, r = 0.5.
+#: docs/physics/twin_model.md §6.3(b) coscattering benchmark: θ₁ = 4.378e-4 gives Ω h² = 0.120 at m_ν = 1 GeV, Δ = 0.1, r = 0.5.
 BENCH = (1.0, 0.1, 0.5, 4.378e-4)
 
 _CACHE = {}

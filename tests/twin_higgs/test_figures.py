@@ -1,6 +1,6 @@
 """Fig. 3 / Fig. 4 reproductions of arXiv:1805.12139 (scripts/reproduce_twin_fig{3,4}.py).
 
-Checks not in test_solvers.py: the §6.3(e) decomposition of Eq. (38) at the S/C_S-mixed,
+Checks not in test_solvers.py: the docs/physics/twin_model.md §6.3(e) decomposition of Eq. (38) at the S/C_S-mixed,
 coannihilation and C_A/S-mixed benchmarks (test_solvers covers the coscattering one), the
 qualitative Fig. 3 statements, the normalisation of the plotted dΩh²/d ln q, and the vectorised
 root finder used for the Fig. 4 crossings.

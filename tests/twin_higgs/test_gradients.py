@@ -5,7 +5,7 @@ through ``diffrax.ForwardMode`` so that ``jax.jacfwd`` works; the default
 ``adjoint="reverse"`` (recursive checkpointing) serves ``jax.grad``.  Both differentiate
 the same discretised solve, so they must agree to rounding; both must match central
 finite differences of the jitted Ω(38).  Small grid (n_q = 100, n_a = 200) at the
-coscattering benchmark (reference §6.3(b): Δ = 0.1, r = 0.5, θ₁ = 4.378e-4, m_ν = 1 GeV).
+coscattering benchmark (twin_model.md §6.3(b): Δ = 0.1, r = 0.5, θ₁ = 4.378e-4, m_ν = 1 GeV).
 """
 
 import jax

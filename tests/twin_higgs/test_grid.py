@@ -1,6 +1,6 @@
 """Background and comoving-momentum grid of the twin-neutrino momentum equation.
 
-Reference ``twin_coscattering.md`` §4.1 (a(T) normalisation, entropy conservation,
+Reference ``docs/physics/twin_model.md`` §4.1 (a(T) normalisation, entropy conservation,
 H, s, d ln T/d ln a, twin-photon dof), §4.2 (∂ ln f^eq/∂ ln a, check numbers),
 §5.9 (yield from f(q)), §8 (grid ranges).
 """

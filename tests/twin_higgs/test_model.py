@@ -1,4 +1,4 @@
-"""Tests of the TwinHiggs model point (arXiv:1805.12139; reference §1-2, §3.11)."""
+"""Tests of the TwinHiggs model point (arXiv:1805.12139; twin_model.md §1-2, §3.11)."""
 
 import math
 

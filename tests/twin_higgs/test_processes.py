@@ -1,4 +1,4 @@
-"""Tests of the 2 -> 2 matrix elements and cross sections (reference §2.6, §3.2-3.8, §3.11).
+"""Tests of the 2 -> 2 matrix elements and cross sections (twin_model.md §2.6, §3.2-3.8, §3.11).
 
 Every closed form is checked against an independent brute-force evaluation with
 explicit Dirac matrices, spinors and polarisation vectors (``dirac.py``), and

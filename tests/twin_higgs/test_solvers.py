@@ -1,6 +1,6 @@
 """Relic solvers of twin-neutrino dark matter (jaxrelic.models.twin_higgs.solver).
 
-Reference ``twin_coscattering.md`` §5 (Eqs. 27, 28, 35, 38, iteration §5.8),
+Reference ``docs/physics/twin_model.md`` §5 (Eqs. 27, 28, 35, 38, iteration §5.8),
 §6.3 (reference numbers [N]) and §8 "Tests the code must pass", items 3-7.
 The [N] numbers were produced with a micrOMEGAs g_* table; jaxrelic ships
 Saikawa–Shirai (2018), so they are compared at the few-per-cent level.

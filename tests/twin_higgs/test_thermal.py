@@ -1,4 +1,4 @@
-"""Thermal averages ⟨σv⟩ of C_S, C_A, A and S (reference §3.3-3.8, §4.3, §5.4-5.5).
+"""Thermal averages ⟨σv⟩ of C_S, C_A, A and S (twin_model.md §3.3-3.8, §4.3, §5.4-5.5).
 
 Reference [N] table of §4.3 (benchmark m_ν = 1 GeV, Δ = 0.1, r = 0.5, θ₁ = 1e-3,
 ê = 0.3), an independent adaptive scipy quadrature of the s-integral, s-wave

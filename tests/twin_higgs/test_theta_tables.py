@@ -161,7 +161,7 @@ def test_theta_scan_column_and_domain_edges():
 def test_theta1_gradient_through_tables():
     """d ln Ω/d ln θ₁ through the tables (reverse mode) = central differences (relative step
     1e-3) to 1e-4 at the coscattering benchmark (Δ = 0.1, r = 0.5, θ₁ = 4.378e-4; small grid
-    n_q = 100, n_a = 200); coscattering: Ω ∝ θ₁^{-n}, n between 2 and 7 (§5.8)."""
+    n_q = 100, n_a = 200); coscattering: Ω ∝ θ₁^{-n}, n between 2 and 7 (twin_model.md §5.8)."""
     model = TwinHiggs(1.0, 0.1, 0.5, 0.01)
 
     def ln_omega(ln_t):

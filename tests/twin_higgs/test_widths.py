@@ -1,4 +1,4 @@
-"""Tests of the twin-tau and twin-photon widths (reference §2.6, §3.9, §3.11, §7.5)."""
+"""Tests of the twin-tau and twin-photon widths (twin_model.md §2.6, §3.9, §3.11, §7.5)."""
 
 import jax
 import jax.numpy as jnp

@@ -3,7 +3,7 @@
 Model point (:class:`Cogenesis`), EFT coefficients, reduced cross sections,
 thermal rates and energy transfer (:mod:`.rates`), CP-odd invariants and
 asymmetries (:mod:`.cp`), the EFT validity domain (:mod:`.validity`), and the right-hand sides of the UV-epoch Boltzmann
-system (:mod:`.equations`).  Physics reference: ``freezein_cogenesis.md``;
+system (:mod:`.equations`).  Physics reference: ``docs/physics/cogenesis_model.md``;
 independent re-derivation and corrections: ``docs/physics/cogenesis_derivation.md``.
 """
 

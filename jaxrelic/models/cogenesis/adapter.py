@@ -24,7 +24,7 @@ from .validity import eft_invalid_note, eft_validity
 
 __all__ = ["ADAPTER", "CogenesisPoint", "MU_LINEAR_MAX"]
 
-#: |μ/T| above which the linearisation of the asymmetry equations in μ is flagged (cogenesis_solver.md).
+#: |μ/T| above which the linearisation of the asymmetry equations in μ is flagged (cogenesis_model.md §7.2).
 MU_LINEAR_MAX = 0.1
 
 

@@ -3,7 +3,7 @@ r"""CP violation of the freeze-in cogenesis scatterings (arXiv:2505.22710).
 At leading order in the EFT all pair↔pair amplitudes among a = (L,H)_singlet,
 ā, b = (χ, φ̄), b̄ are pure J = ½ partial waves.  The CP-odd parts of the
 reduced cross sections follow from unitarity of the one-loop S-matrix
-(reference ``freezein_cogenesis.md`` §5.2, E5.1) and depend on two CP-odd
+(``docs/physics/cogenesis_model.md`` §5.2, E5.1) and depend on two CP-odd
 invariants (E5.2):
 
     I₁ = Im[C_LL C_Lχ* D_Lχ],   I₂ = Im[C_Lχ C_χχ* D_Lχ]   [GeV⁻⁴].
@@ -44,18 +44,7 @@ _PI = math.pi
 
 
 def cp_invariants(model: Cogenesis) -> tuple[Array, Array]:
-    """CP-odd invariants I₁ = Im[C_LL C_Lχ* D_Lχ], I₂ = Im[C_Lχ C_χχ* D_Lχ] (reference E5.2).
-
-    Parameters
-    ----------
-    model : Cogenesis
-        Model point.
-
-    Returns
-    -------
-    (I1, I2) : tuple of Array
-        [GeV⁻⁴].
-    """
+    """CP-odd invariants (I₁, I₂) = (Im[C_LL C_Lχ* D_Lχ], Im[C_Lχ C_χχ* D_Lχ]) [GeV⁻⁴] (cogenesis_model.md E5.2)."""
     c = eft_coefficients(model)
     i1 = jnp.imag(c.C_LL * jnp.conj(c.C_Lchi) * c.D_Lchi)
     i2 = jnp.imag(c.C_Lchi * jnp.conj(c.C_chichi) * c.D_Lchi)
@@ -63,27 +52,13 @@ def cp_invariants(model: Cogenesis) -> tuple[Array, Array]:
 
 
 def cp_invariants_two_flavour(y_abs, lam_abs, delta_y, delta_lam, M1, M2) -> tuple[Array, Array]:
-    r"""Explicit two-neutrino form of I₁, I₂ in terms of moduli and physical phases (reference E5.4).
+    """Explicit two-neutrino form of (I₁, I₂) [GeV⁻⁴] from moduli and physical phases (cogenesis_model.md E5.4).
 
-    With y_j = |y_j| e^{iα_j}, λ_j = |λ_j| e^{iβ_j}, δ_y = α₂ − α₁, δ_λ = β₂ − β₁:
+    With y_j = |y_j| e^{iα_j}, λ_j = |λ_j| e^{iβ_j}, δ_y = α₂ − α₁, δ_λ = β₂ − β₁ [rad], M₁, M₂ [GeV]:
 
     I₁ = |y₁||y₂|/(2M₁³M₂³) { |y₁||y₂|(M₂²|λ₁|² − M₁²|λ₂|²) sin 2δ_y
            + |λ₁||λ₂|(M₁²|y₂|² − M₂²|y₁|²) sin(δ_y+δ_λ) + M₁M₂|λ₁||λ₂|(|y₁|² − |y₂|²) sin(δ_λ−δ_y) },
     I₂ = −I₁(y ↔ λ, δ_y ↔ δ_λ).
-
-    Parameters
-    ----------
-    y_abs, lam_abs : array_like, shape (2,)
-        |y_j|, |λ_j|.
-    delta_y, delta_lam : array_like
-        Physical phases [rad].
-    M1, M2 : array_like
-        Heavy-neutrino masses [GeV].
-
-    Returns
-    -------
-    (I1, I2) : tuple of Array
-        [GeV⁻⁴].
     """
     y1, y2 = y_abs[0], y_abs[1]
     l1, l2 = lam_abs[0], lam_abs[1]
@@ -104,7 +79,7 @@ def cp_invariants_two_flavour(y_abs, lam_abs, delta_y, delta_lam, M1, M2) -> tup
 
 
 class CPOddReducedCrossSections(NamedTuple):
-    """CP-odd reduced cross sections ΔW(i→f) = W(i→f) − W(ī→f̄) (reference E5.3), dimensionless.
+    """CP-odd reduced cross sections ΔW(i→f) = W(i→f) − W(ī→f̄) (cogenesis_model.md E5.3), dimensionless.
 
     Attributes
     ----------
@@ -121,20 +96,7 @@ class CPOddReducedCrossSections(NamedTuple):
 
 
 def cp_odd_reduced_cross_sections(model: Cogenesis, s) -> CPOddReducedCrossSections:
-    """CP-odd reduced cross sections at Mandelstam s [GeV²] (reference E5.3).
-
-    Parameters
-    ----------
-    model : Cogenesis
-        Model point.
-    s : array_like
-        Mandelstam s [GeV²].
-
-    Returns
-    -------
-    CPOddReducedCrossSections
-        Dimensionless ΔW's (all ∝ s²).
-    """
+    """Dimensionless CP-odd ΔW's (all ∝ s²) at Mandelstam s [GeV²] (cogenesis_model.md E5.3)."""
     i1, i2 = cp_invariants(model)
     s2 = jnp.asarray(s, dtype=jnp.float64) ** 2
     return CPOddReducedCrossSections(
@@ -146,7 +108,7 @@ def cp_odd_reduced_cross_sections(model: Cogenesis, s) -> CPOddReducedCrossSecti
 
 
 class CPAsymmetries(NamedTuple):
-    """Normalised CP asymmetries ε(i→f) = ΔW(i→f)/W₀, W₀ = s²/(8πM₁⁴) (reference E5.5).
+    """Normalised CP asymmetries ε(i→f) = ΔW(i→f)/W₀, W₀ = s²/(8πM₁⁴) (cogenesis_model.md E5.5).
 
     Attributes
     ----------
@@ -165,17 +127,7 @@ class CPAsymmetries(NamedTuple):
 
 
 def cp_asymmetries(model: Cogenesis) -> CPAsymmetries:
-    """All normalised CP asymmetries of the pair processes (reference E5.5), dimensionless.
-
-    Parameters
-    ----------
-    model : Cogenesis
-        Model point.
-
-    Returns
-    -------
-    CPAsymmetries
-    """
+    """All normalised CP asymmetries of the pair processes, dimensionless (cogenesis_model.md E5.5)."""
     i1, i2 = cp_invariants(model)
     m4 = model.M1**4
     return CPAsymmetries(
@@ -188,32 +140,20 @@ def cp_asymmetries(model: Cogenesis) -> CPAsymmetries:
 
 
 def epsilon_L(model: Cogenesis) -> Array:
-    """SM-lepton CP asymmetry ε_L = ε(LH → L̄H̄) = 3M₁⁴ I₁/(2π) (reference E5.5), dimensionless."""
+    """SM-lepton CP asymmetry ε_L = ε(LH → L̄H̄) = 3M₁⁴ I₁/(2π) (cogenesis_model.md E5.5), dimensionless."""
     return cp_asymmetries(model).L
 
 
 def epsilon_chi(model: Cogenesis) -> Array:
-    """Dark CP asymmetry ε_χ = ε(χφ̄ → χ̄φ) = −M₁⁴ I₂/π (reference E5.5), dimensionless."""
+    """Dark CP asymmetry ε_χ = ε(χφ̄ → χ̄φ) = −M₁⁴ I₂/π (cogenesis_model.md E5.5), dimensionless."""
     return cp_asymmetries(model).chi
 
 
 def cp_odd_reaction_densities(model: Cogenesis, T) -> tuple[Array, Array]:
-    r"""CP-odd reaction densities Δγ(a→ā), Δγ(b→b̄) at temperature T (reference E8.1).
+    """CP-odd reaction densities (Δγ(a→ā), Δγ(b→b̄)) [GeV⁴] at pair temperature T [GeV] (cogenesis_model.md E8.1).
 
-    Δγ(a→ā) = 9 I₁ T⁸/(4π⁶) = (3ε_L/2π⁵) T⁸/M₁⁴,  Δγ(b→b̄) = −3 I₂ T⁸/(2π⁶) = (3ε_χ/2π⁵) T⁸/M₁⁴.
-    Both ∝ T⁸ (n = 2 in E4.2); at the dark temperature multiply by ξ⁸.
-
-    Parameters
-    ----------
-    model : Cogenesis
-        Model point.
-    T : array_like
-        Temperature [GeV] of the initial pair.
-
-    Returns
-    -------
-    (dgamma_a_abar, dgamma_b_bbar) : tuple of Array
-        [GeV⁴].
+    Δγ(a→ā) = 9I₁T⁸/(4π⁶) = (3ε_L/2π⁵)T⁸/M₁⁴, Δγ(b→b̄) = −3I₂T⁸/(2π⁶) = (3ε_χ/2π⁵)T⁸/M₁⁴; both ∝ T⁸ (n = 2 in
+    E4.2), at the dark temperature multiply by ξ⁸.
     """
     i1, i2 = cp_invariants(model)
     T = jnp.asarray(T, dtype=jnp.float64)
@@ -224,27 +164,12 @@ def cp_odd_reaction_densities(model: Cogenesis, T) -> tuple[Array, Array]:
 
 
 def partial_wave_amplitudes(model: Cogenesis, s, phase: float = 0.0) -> Array:
-    r"""Tree-level J = ½ partial-wave matrix 𝒯 in the basis (a, ā, b, b̄) (reference §5.2 table).
+    """Tree-level J = ½ partial-wave matrix 𝒯, complex (4, 4), hermitian, basis (a, ā, b, b̄) (cogenesis_model.md §5.2).
 
-    ``T[f, i]`` is the amplitude i → f, with M = 32π 𝒯 d^{1/2}(θ), S = 1 + 2i𝒯,
-    W(i→f) = 64π |𝒯_fi|².  Dimension-5 entries carry the kinematic factor
-    u = √s e^{iφ}/(32π) (φ = ``phase`` is a convention that drops out of
-    every physical quantity), dimension-6 entries v = s/(32π) > 0 (sign fixed
-    by the spinor calculation, derivation §3).
-
-    Parameters
-    ----------
-    model : Cogenesis
-        Model point.
-    s : float
-        Mandelstam s [GeV²].
-    phase : float
-        Arbitrary phase of u [rad].
-
-    Returns
-    -------
-    Array
-        complex128 (4, 4), hermitian.
+    ``T[f, i]`` is the amplitude i → f at Mandelstam s [GeV²], with M = 32π 𝒯 d^{1/2}(θ), S = 1 + 2i𝒯,
+    W(i→f) = 64π|𝒯_fi|². Dimension-5 entries carry u = √s e^{iφ}/(32π) (φ = ``phase`` [rad], a convention that
+    drops out of every physical quantity), dimension-6 entries v = s/(32π) > 0 (sign from the spinor
+    calculation, cogenesis_derivation.md §3).
     """
     c = eft_coefficients(model)
     u = jnp.sqrt(s) * jnp.exp(1j * phase) / (32.0 * _PI)
@@ -266,20 +191,10 @@ def partial_wave_amplitudes(model: Cogenesis, s, phase: float = 0.0) -> Array:
 
 
 def unitarity_cp_asymmetry(tmat: Array) -> Array:
-    r"""One-loop CP asymmetries from a tree-level partial-wave matrix (reference E5.1).
+    """One-loop CP asymmetries Δ_fi (real (k, k), ``[f, i]``) from a hermitian tree-level 𝒯 (cogenesis_model.md E5.1).
 
-    Δ_fi ≡ |𝒯_fi|² − |𝒯_{f̄ī}|² = −4 Σ_n Im(𝒯_if 𝒯_fn 𝒯_ni), obtained from the
-    absorptive one-loop part 𝒯_abs = i 𝒯𝒯 required by unitarity of S = 1 + 2i𝒯.
-
-    Parameters
-    ----------
-    tmat : Array
-        Hermitian (k, k) tree-level 𝒯 (``tmat[f, i]`` = amplitude i → f).
-
-    Returns
-    -------
-    Array
-        (k, k) real, ``[f, i]`` = Δ_fi; then ΔW(i→f) = 64π Δ_fi.
+    Δ_fi ≡ |𝒯_fi|² − |𝒯_{f̄ī}|² = −4 Σ_n Im(𝒯_if 𝒯_fn 𝒯_ni), from the absorptive part 𝒯_abs = i𝒯𝒯 required by
+    unitarity of S = 1 + 2i𝒯; then ΔW(i→f) = 64π Δ_fi.
     """
     tt = tmat @ tmat  # (𝒯𝒯)_fi = Σ_n 𝒯_fn 𝒯_ni
     return -4.0 * jnp.imag(tmat.T * tt)

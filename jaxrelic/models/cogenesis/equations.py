@@ -1,7 +1,7 @@
 r"""Right-hand sides of the freeze-in cogenesis Boltzmann system (no integration driver).
 
-Freeze-in cogenesis (arXiv:2505.22710).  State (reference
-``freezein_cogenesis.md`` §8.2) Z = (Y_{B−L}, Y_X, u ≡ ξ⁴, Y_S) as a function of
+Freeze-in cogenesis (arXiv:2505.22710).  State
+(``docs/physics/cogenesis_model.md`` §8.2) Z = (Y_{B−L}, Y_X, u ≡ ξ⁴, Y_S) as a function of
 x = T_RH/T, in radiation domination with SM g_* = g_*s = 106.75:
 
 * energy transfer into the dark sector, du/dx (E6.3);
@@ -10,13 +10,13 @@ x = T_RH/T, in radiation domination with SM g_* = g_*s = 106.75:
   (off-diagonal) terms;
 * freeze-in bookkeeping of dark pairs, dY_S/dx (E9.1).
 
-Corrections to the reference (``docs/physics/cogenesis_derivation.md`` §5),
+Corrections to the first write-up (cogenesis_model.md §0.1; ``docs/physics/cogenesis_derivation.md`` §5),
 from counting every reversible reaction exactly once:
 
-* the mixed-process weights are m₅ = 3 and m₆ = 4/3 (reference E8.2–E8.3:
-  6 and 8/3; the CP image of a mixed reaction is the reverse of another listed
+* the mixed-process weights are m₅ = 3 and m₆ = 4/3 (first write-up of
+  E8.2–E8.3: 6 and 8/3; the CP image of a mixed reaction is the reverse of another listed
   one, so it must not be added again);
-* k_L = κ_T T_RH · 3|C_LL|²/π⁵ and k_X = κ_T T_RH · |C_χχ|²/π⁵ (reference:
+* k_L = κ_T T_RH · 3|C_LL|²/π⁵ and k_X = κ_T T_RH · |C_χχ|²/π⁵ (first write-up:
   9/4 and 3/4; the reactions HH → L̄L̄ and φ̄φ̄ → χ̄χ̄ were missing).
 
 All functions are pure jnp functions of ``(model, x, state)``; ``model`` may
@@ -61,16 +61,16 @@ __all__ = [
 G_STAR_SM = 106.75
 #: H = _HUBBLE √g_* T²/M_Pl with _HUBBLE = √(4π³/45) ≈ 1.660 (radiation domination).
 _HUBBLE = math.sqrt(4.0 * math.pi**3 / 45.0)
-#: Mixed-process weight m₅ = Γ₅^mix/(2ξ³γ₅) in E8.2–E8.3 (corrected; reference: 6).
+#: Mixed-process weight m₅ = Γ₅^mix/(2ξ³γ₅) in E8.2–E8.3 (corrected; first write-up: 6).
 MIXED_WEIGHT_DIM5 = 3.0
-#: Mixed-process weight m₆ = Γ₆^mix/(2ξ⁴γ₆) in E8.2–E8.3 (corrected; reference: 8/3).
+#: Mixed-process weight m₆ = Γ₆^mix/(2ξ⁴γ₆) in E8.2–E8.3 (corrected; first write-up: 8/3).
 MIXED_WEIGHT_DIM6 = 4.0 / 3.0
 
 _PI = math.pi
 
 
 class CogenesisState(NamedTuple):
-    """State of the UV-epoch system (reference §8.2), all dimensionless.
+    """State of the UV-epoch system (cogenesis_model.md §8.2), all dimensionless.
 
     Attributes
     ----------
@@ -87,7 +87,7 @@ class CogenesisState(NamedTuple):
 
 
 class RateConstants(eqx.Module):
-    r"""Dimensionless constants of E8.2–E8.3, E6.3, E9.1 (reference §8.2, §6.2).
+    r"""Dimensionless constants of E8.2–E8.3, E6.3, E9.1 (cogenesis_model.md §8.2, §6.2).
 
     A rate γ = c T^k contributes κ_T c T_RH^{k−5} x^{4−k} to dY/dx, with
     κ_T = 45 M_Pl/(2π² g_*s · 1.66 g_*^{1/2}).
@@ -98,8 +98,8 @@ class RateConstants(eqx.Module):
     k5 : κ_T T_RH |C_Lχ|²/(16π⁵)  (γ₅ = |C_Lχ|²T⁶/16π⁵).
     k5_nlo : κ_T T_RH³ · 3 Re(C_Lχ* E_Lχ)/π⁵ (0 unless nlo_dim5).
     k6 : κ_T T_RH³ · 3|D_Lχ|²/(2π⁵).
-    kL : κ_T T_RH · 3|C_LL|²/π⁵ (γ_{ΔL=2} summed over LH→L̄H̄, LL→H̄H̄, HH→L̄L̄; reference: 9/4).
-    kX : κ_T T_RH · |C_χχ|²/π⁵ (γ_{ΔX=4} summed over χφ̄→χ̄φ, χχ→φφ, φ̄φ̄→χ̄χ̄; reference: 3/4).
+    kL : κ_T T_RH · 3|C_LL|²/π⁵ (γ_{ΔL=2} summed over LH→L̄H̄, LL→H̄H̄, HH→L̄L̄; first write-up: 9/4).
+    kX : κ_T T_RH · |C_χχ|²/π⁵ (γ_{ΔX=4} summed over χφ̄→χ̄φ, χχ→φφ, φ̄φ̄→χ̄χ̄; first write-up: 3/4).
     A_L : κ_T T_RH³ · 9 I₁/(4π⁶) = κ_T T_RH³ · 3ε_L/(2π⁵M₁⁴).
     A_X : 2 κ_T T_RH³ · (−3 I₂/(2π⁶)) = 2 κ_T T_RH³ · 3ε_χ/(2π⁵M₁⁴).
     K_E : 30 M_Pl/(π² g'_* · 1.66 g_*^{1/2}) [GeV].
@@ -132,17 +132,7 @@ class RateConstants(eqx.Module):
 
 
 def rate_constants(model: Cogenesis) -> RateConstants:
-    """Form the dimensionless constants of the Boltzmann system once (reference §8.2, E6.3).
-
-    Parameters
-    ----------
-    model : Cogenesis
-        Model point.
-
-    Returns
-    -------
-    RateConstants
-    """
+    """Form the dimensionless constants of the Boltzmann system once (cogenesis_model.md §8.2, E6.3)."""
     c = eft_coefficients(model)
     i1, i2 = cp_invariants(model)
     h = _HUBBLE * math.sqrt(G_STAR_SM)
@@ -187,45 +177,27 @@ def xi_from_u(u) -> Array:
 
 
 def hubble_rate(T) -> Array:
-    """Hubble rate H = √(4π³ g_*/45) T²/M_Pl [GeV] of the SM radiation era (reference §1)."""
+    """Hubble rate H = √(4π³ g_*/45) T²/M_Pl [GeV] of the SM radiation era (cogenesis_model.md §1)."""
     return _HUBBLE * math.sqrt(G_STAR_SM) * jnp.asarray(T) ** 2 / M_PL
 
 
 def entropy_density(T) -> Array:
-    """SM entropy density s_E = (2π²/45) g_*s T³ [GeV³] (reference §1)."""
+    """SM entropy density s_E = (2π²/45) g_*s T³ [GeV³] (cogenesis_model.md §1)."""
     return 2.0 * _PI**2 / 45.0 * G_STAR_SM * jnp.asarray(T) ** 3
 
 
 def number_density_rhs(model: Cogenesis, T, xi, mu_a, mu_b) -> tuple[Array, Array]:
-    r"""Linearised collision terms of the SM lepton number and of X (reference E8.1, corrected).
+    """Collision terms (dn_L/dt, dn_X/dt) [GeV⁴], linearised in μ (cogenesis_model.md E8.1, corrected).
 
     dn_L/dt + 3Hn_L = −(1−ξ⁸) Δγ(a→ā)
         − [2γ₆ + 2γ₅ + 4γ_{ΔL=2} + Γ₅^mix + Γ₆^mix] μ_a/T + [2ξ⁸γ₆ + Γ₆^mix − 2ξ⁶γ₅ − Γ₅^mix] μ_b/T'
     dn_X/dt + 3Hn_X = 2(1−ξ⁸) Δγ(b→b̄)
         + [4γ₆ + 2Γ₆^mix − 4γ₅ − 2Γ₅^mix] μ_a/T − [4ξ⁸γ₆ + 2Γ₆^mix + 4ξ⁶γ₅ + 2Γ₅^mix + 8γ_{ΔX=4}(T')] μ_b/T'
 
-    (γ₅ includes its O(s²) NLO part, whose dark-bath version scales as ξ⁸.)  Every
-    reversible reaction contributes once; the reference has 2Γ^mix where Γ^mix
-    appears here, and its γ_{ΔL=2}, γ_{ΔX=4} lack HH → L̄L̄ and φ̄φ̄ → χ̄χ̄
-    (here 3|C_LL|²T⁶/π⁵ and ξ⁶|C_χχ|²T⁶/π⁵).  CP-even rates from :func:`thermal_rates`.
-
-    Parameters
-    ----------
-    model : Cogenesis
-        Model point.
-    T : array_like
-        SM temperature [GeV].
-    xi : array_like
-        ξ = T'/T.
-    mu_a : array_like
-        μ_a/T = (μ_L + μ_H)/T (per doublet component).
-    mu_b : array_like
-        μ_b/T' = (μ_χ − μ_φ)/T'.
-
-    Returns
-    -------
-    (dnL, dnX) : tuple of Array
-        [GeV⁴].
+    T [GeV], ξ = T'/T, ``mu_a`` = (μ_L + μ_H)/T per doublet component, ``mu_b`` = (μ_χ − μ_φ)/T'. γ₅ includes
+    its O(s²) NLO part (dark-bath version ∝ ξ⁸). Every reversible reaction contributes once; the first write-up
+    (cogenesis_model.md §0.1) has 2Γ^mix where Γ^mix appears here, and its γ_{ΔL=2}, γ_{ΔX=4} lack HH → L̄L̄
+    and φ̄φ̄ → χ̄χ̄ (here 3|C_LL|²T⁶/π⁵ and ξ⁶|C_χχ|²T⁶/π⁵). CP-even rates from :func:`thermal_rates`.
     """
     r = thermal_rates(model, T, xi)
     dg_a, dg_b = cp_odd_reaction_densities(model, T)
@@ -255,28 +227,15 @@ def asymmetry_source(model, x, xi) -> Array:
 
 
 def asymmetry_matrix(model, x, xi) -> Array:
-    r"""Wash-out/wash-in matrix 𝔸(x) with d(Y_{B−L}, Y_X)/dx = S(x) − 𝔸(x) Z (reference E8.2–E8.3, §8.5 item 6).
+    """Wash-out/wash-in matrix 𝔸(x), (2, 2) dimensionless, d(Y_{B−L}, Y_X)/dx = S − 𝔸Z (cogenesis_model.md E8.2–E8.3).
 
     𝔸 = [[2Gc_ℓH P_L,  2Gc_b Q_L], [4Gc_ℓH P_X,  4Gc_b Q_X]] with
     P_L = (1+m₆ξ⁴)k₆x⁻⁴ + k₅ⁿx⁻⁴ + (1+m₅ξ³)k₅x⁻² + 2k_Lx⁻²,
     Q_L = (ξ⁵+m₆ξ)k₆x⁻⁴ − ξ⁵k₅ⁿx⁻⁴ − (ξ³+m₅)k₅x⁻²,
     P_X = (1+m₆ξ⁴)k₆x⁻⁴ − k₅ⁿx⁻⁴ − (1+m₅ξ³)k₅x⁻²,
     Q_X = (ξ⁵+m₆ξ)k₆x⁻⁴ + ξ⁵k₅ⁿx⁻⁴ + (ξ³+m₅)k₅x⁻² + 2ξ³k_Xx⁻²,
-    with m₅ = 3, m₆ = 4/3 (corrected) and k₅ⁿ the NLO dim-5 constant.  Zero
-    when ``washout`` is off.
-
-    Parameters
-    ----------
-    model : Cogenesis or RateConstants
-    x : array_like
-        T_RH/T.
-    xi : array_like
-        ξ.
-
-    Returns
-    -------
-    Array
-        (2, 2), dimensionless.
+    m₅ = 3, m₆ = 4/3 (corrected), k₅ⁿ the NLO dim-5 constant; x = T_RH/T. Zero when ``washout`` is off
+    (§8.5 item 6). ``model``: Cogenesis or RateConstants.
     """
     rc = _constants(model)
     x = jnp.asarray(x, dtype=jnp.float64)
@@ -297,26 +256,13 @@ def asymmetry_matrix(model, x, xi) -> Array:
 
 
 def asymmetry_rhs(model, x, state: CogenesisState) -> tuple[Array, Array]:
-    r"""d(Y_{B−L}, Y_X)/dx: source, wash-out and wash-in (reference E8.2–E8.3, corrected m₅, m₆).
+    """(dY_{B−L}/dx, dY_X/dx): source, wash-out and wash-in (cogenesis_model.md E8.2–E8.3, corrected m₅, m₆).
 
     dY_{B−L}/dx = (1−ξ⁸) A_L x⁻⁴ − 2Gc_ℓH P_L Y_{B−L} − 2Gc_b Q_L Y_X
     dY_X/dx     = (1−ξ⁸) A_X x⁻⁴ − 4Gc_ℓH P_X Y_{B−L} − 4Gc_b Q_X Y_X
 
-    (P, Q as in :func:`asymmetry_matrix`).  Dark-chemical-potential terms carry
-    explicit ξ powers (ξ⁵, ξ, ξ³, 1), so ξ → 0 is regular.
-
-    Parameters
-    ----------
-    model : Cogenesis or RateConstants
-    x : array_like
-        T_RH/T (≥ 1).
-    state : CogenesisState
-        Current state (u gives ξ).
-
-    Returns
-    -------
-    (dY_BL, dY_X) : tuple of Array
-        Dimensionless derivatives.
+    (P, Q as in :func:`asymmetry_matrix`; x = T_RH/T ≥ 1). Dark-chemical-potential terms carry explicit ξ
+    powers (ξ⁵, ξ, ξ³, 1), so ξ → 0 is regular.
     """
     rc = _constants(model)
     xi = xi_from_u(state.u)
@@ -328,23 +274,11 @@ def asymmetry_rhs(model, x, state: CogenesisState) -> tuple[Array, Array]:
 
 
 def energy_transfer_rhs(model, x, state: CogenesisState) -> Array:
-    r"""du/dx for u = ξ⁴ (reference E6.3).
+    """du/dx for u = ξ⁴ (cogenesis_model.md E6.3), dimensionless; x = T_RH/T.
 
-    du/dx = K_E T_RH x⁻² [ q₅(1−ξ⁷) + q₆ (T_RH/x)² (1−ξ⁹) + q₅ᵐ ξ³(1−ξ) + q₆ᵐ (T_RH/x)² ξ⁴(1−ξ) ],
+    du/dx = K_E T_RH x⁻² [q₅(1−ξ⁷) + q₆(T_RH/x)²(1−ξ⁹) + q₅ᵐξ³(1−ξ) + q₆ᵐ(T_RH/x)²ξ⁴(1−ξ)],
 
-    from ξ³ dξ/dT = −(30/(4π² g'_*)) Q/(H T⁵) with Q of E6.1.  ξ = 1 is a fixed point.
-
-    Parameters
-    ----------
-    model : Cogenesis or RateConstants
-    x : array_like
-        T_RH/T.
-    state : CogenesisState
-
-    Returns
-    -------
-    Array
-        du/dx, dimensionless.
+    from ξ³ dξ/dT = −(30/(4π²g'_*)) Q/(HT⁵) with Q of E6.1. ξ = 1 is a fixed point.
     """
     rc = _constants(model)
     x = jnp.asarray(x, dtype=jnp.float64)
@@ -360,23 +294,10 @@ def energy_transfer_rhs(model, x, state: CogenesisState) -> Array:
 
 
 def symmetric_yield_rhs(model, x, state: CogenesisState) -> Array:
-    r"""dY_S/dx = 2(k₆ + k₅ⁿ)(1−ξ⁸)x⁻⁴ + 2k₅(1−ξ⁶)x⁻² (reference E9.1).
+    """dY_S/dx = 2(k₆ + k₅ⁿ)(1−ξ⁸)x⁻⁴ + 2k₅(1−ξ⁶)x⁻² (cogenesis_model.md E9.1), dimensionless.
 
-    Y_S counts dark pairs created by the pair reactions (one χ-type and one
-    φ-type particle each; half the total dark-particle yield), with inverse
-    reactions at the thermal dark density.  Mixed reactions conserve it.
-
-    Parameters
-    ----------
-    model : Cogenesis or RateConstants
-    x : array_like
-        T_RH/T.
-    state : CogenesisState
-
-    Returns
-    -------
-    Array
-        Dimensionless.
+    Y_S counts dark pairs created by the pair reactions (one χ-type and one φ-type particle each; half the total
+    dark-particle yield), inverse reactions at the thermal dark density; mixed reactions conserve it.
     """
     rc = _constants(model)
     x = jnp.asarray(x, dtype=jnp.float64)
@@ -385,22 +306,9 @@ def symmetric_yield_rhs(model, x, state: CogenesisState) -> Array:
 
 
 def rhs(model, x, state: CogenesisState) -> CogenesisState:
-    """Full vector field dZ/dx of the UV epoch (E8.2, E8.3, E6.3, E9.1), same pytree as ``state``.
+    """Full vector field dZ/dx of the UV epoch (E8.2, E8.3, E6.3, E9.1), same pytree as ``state``; x = T_RH/T.
 
-    For an ODE solver pass ``lambda x, z, args: rhs(args, x, z)`` with
-    ``args = rate_constants(model)``.
-
-    Parameters
-    ----------
-    model : Cogenesis or RateConstants
-    x : array_like
-        T_RH/T.
-    state : CogenesisState
-
-    Returns
-    -------
-    CogenesisState
-        Derivatives with respect to x.
+    For an ODE solver pass ``lambda x, z, args: rhs(args, x, z)`` with ``args = rate_constants(model)``.
     """
     rc = _constants(model)
     d_bl, d_x = asymmetry_rhs(rc, x, state)

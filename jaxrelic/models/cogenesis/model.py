@@ -4,7 +4,7 @@ Model of P. Asadi, M. Moore, D. E. Morrissey, M. Shamma, *Genesis of Baryon and
 Dark Matter Asymmetries through Ultraviolet Scattering Freeze-in*,
 arXiv:2505.22710 (talk: M. Shamma, Dark Interactions 2024).  Two heavy Majorana
 neutrinos N_{1,2} connect one SM lepton doublet L and the Higgs H to a dark
-Dirac fermion χ and a complex scalar φ (reference ``freezein_cogenesis.md``
+Dirac fermion χ and a complex scalar φ (``docs/physics/cogenesis_model.md``
 E2.1, two-component notation):
 
     −𝓛 ⊃ y_i (L·H) N_i + λ_i (χ φ*) N_i + ½ M_i N_i N_i + κ φ χ η + h.c.
@@ -14,7 +14,7 @@ The SM bath reheats to T_RH < M_1; the dark sector (χ, φ, η) is populated by
 
 This module also re-derives, with exact rational arithmetic, the chemical-
 potential coefficients that close the asymmetry equations: the SM spectator
-coefficient c_ℓH (reference §7.1, E7.1) and the dark coefficient c_b together
+coefficient c_ℓH (cogenesis_model.md §7.1, E7.1) and the dark coefficient c_b together
 with the dark energy dof g'_* (§6.3, §7.2, E7.2).  Derivations and checks:
 ``docs/physics/cogenesis_derivation.md``.
 """
@@ -74,7 +74,7 @@ def cross_parameter_error(M1: float, M2: float, T_RH: float) -> str | None:
 
 
 class DarkCoefficients(NamedTuple):
-    """Dark-sector thermodynamic coefficients (reference §6.3, §7.2).
+    """Dark-sector thermodynamic coefficients (cogenesis_model.md §6.3, §7.2).
 
     Attributes
     ----------
@@ -89,24 +89,12 @@ class DarkCoefficients(NamedTuple):
 
 
 def dark_coefficients(dirac_chi: bool = False, sink: bool = True) -> DarkCoefficients:
-    """Solve the dark chemical-equilibrium constraints exactly (reference §7.2, E7.2).
+    """Exact ``c_b``, ``g_dark`` (fractions) of the dark chemical equilibrium (cogenesis_model.md §7.2, E7.2).
 
-    Constraints: conserved dark hypercharge D = 0 (D_χ = D_φ = +1, D_η = −2) and,
-    with the sink κ φ χ η in equilibrium, μ_φ + μ_χ + μ_η = 0 (without the sink
-    η is absent).  X = n_Δχ − n_Δφ.
-
-    Parameters
-    ----------
-    dirac_chi : bool
-        χ with both helicities thermalised (g_χ = 4 per particle+antiparticle)
-        instead of the one Weyl helicity that couples to N (g_χ = 2).
-    sink : bool
-        Whether η and the sink reaction are in equilibrium.
-
-    Returns
-    -------
-    DarkCoefficients
-        ``c_b`` and ``g_dark`` as exact fractions.
+    Constraints: conserved dark hypercharge D = 0 (D_χ = D_φ = +1, D_η = −2) and, with the sink κφχη in
+    equilibrium (``sink``), μ_φ + μ_χ + μ_η = 0 (without the sink η is absent); X = n_Δχ − n_Δφ.
+    ``dirac_chi``: both χ helicities thermalised (g_χ = 4 per particle + antiparticle) instead of the one Weyl
+    helicity that couples to N (g_χ = 2).
     """
     F = Fraction
     g_chi = F(2) if dirac_chi else F(1)  # helicity states of the χ particle
@@ -123,7 +111,7 @@ def dark_coefficients(dirac_chi: bool = False, sink: bool = True) -> DarkCoeffic
     return DarkCoefficients(c_b=c_b, g_dark=g_dark)
 
 
-#: Named dark-sector options (reference §6.3 / §7.2 tables): name -> (dirac_chi, sink).
+#: Named dark-sector options (cogenesis_model.md §6.3 / §7.2 tables): name -> (dirac_chi, sink).
 DARK_SECTORS = {
     "minimal": (False, True),
     "dirac": (True, True),
@@ -131,7 +119,7 @@ DARK_SECTORS = {
     "dirac_no_sink": (True, False),
 }
 
-#: Named SM flavour regimes (reference §7.1 table): name -> (Yukawas in eq., coupled flavour).
+#: Named SM flavour regimes (cogenesis_model.md §7.1 table): name -> (Yukawas in eq., coupled flavour).
 FLAVOUR_REGIMES = {
     "all": (("e", "mu", "tau"), "tau"),
     "mu_tau:tau": (("mu", "tau"), "tau"),
@@ -225,7 +213,7 @@ def _finite(x):
 
 
 class Cogenesis(eqx.Module):
-    r"""A point of the freeze-in cogenesis model (arXiv:2505.22710; reference §2, E2.1).
+    r"""A point of the freeze-in cogenesis model (arXiv:2505.22710; cogenesis_model.md §2, E2.1).
 
     Couplings are complex JAX arrays, so ``jax.vmap`` and ``jax.grad`` over
     couplings, masses and the modelling coefficients work; the process
@@ -380,7 +368,7 @@ class Cogenesis(eqx.Module):
     def from_polar(cls, y_abs, y_phase, lam_abs, lam_phase, M1, M2, T_RH, **kwargs) -> "Cogenesis":
         r"""Build the model from moduli and phases, y_i = |y_i| e^{iα_i}, λ_i = |λ_i| e^{iβ_i}.
 
-        Only δ_y = α₂ − α₁ and δ_λ = β₂ − β₁ are physical (reference §2.2); pass
+        Only δ_y = α₂ − α₁ and δ_λ = β₂ − β₁ are physical (cogenesis_model.md §2.2); pass
         e.g. ``y_phase=(0, δ_y)``.
 
         Parameters
@@ -424,10 +412,10 @@ class Cogenesis(eqx.Module):
 
     @property
     def delta_y(self) -> Array:
-        """Physical Yukawa phase δ_y = arg(y₂ y₁*) [rad] (reference §2.2)."""
+        """Physical Yukawa phase δ_y = arg(y₂ y₁*) [rad] (cogenesis_model.md §2.2)."""
         return jnp.angle(self.y[1] * jnp.conj(self.y[0]))
 
     @property
     def delta_lam(self) -> Array:
-        """Physical portal phase δ_λ = arg(λ₂ λ₁*) [rad] (reference §2.2)."""
+        """Physical portal phase δ_λ = arg(λ₂ λ₁*) [rad] (cogenesis_model.md §2.2)."""
         return jnp.angle(self.lam[1] * jnp.conj(self.lam[0]))

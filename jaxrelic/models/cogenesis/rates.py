@@ -1,19 +1,19 @@
 r"""EFT coefficients, reduced cross sections, thermal rates and energy transfer.
 
 Freeze-in cogenesis (arXiv:2505.22710).  Below M_i the heavy neutrinos are
-integrated out at tree level (reference ``freezein_cogenesis.md`` §3, E3.1):
+integrated out at tree level (``docs/physics/cogenesis_model.md`` §3, E3.1):
 
     𝓛_eff = Σ_i [ (J_i J_i + h.c.)/(2 M_i) + J_i† iσ̄·∂ J_i / M_i² ],   J_i = y_i (L·H) + λ_i (χ φ*),
 
 and all 2→2 processes among L, H, χ, φ are contact interactions.  Conventions
-(reference §4.1): W(s) = ∫dΦ₂ Σ|M|² is the reduced cross section summed over
+(cogenesis_model.md §4.1): W(s) = ∫dΦ₂ Σ|M|² is the reduced cross section summed over
 all internal states; γ is the one-way reaction density (reactions per volume
 per time) for Maxwell–Boltzmann massless initial states without chemical
 potentials (E4.1).  Pair states: a = (L, H) SU(2) singlet, ā its conjugate,
 b = (χ, φ̄), b̄ = (χ̄, φ).
 
-Corrections to the reference found in the re-derivation
-(``docs/physics/cogenesis_derivation.md``) are implemented here; in
+The corrections of the re-derivation (``docs/physics/cogenesis_derivation.md``;
+cogenesis_model.md §0.1) are implemented here; in
 particular every reversible reaction is counted exactly once (:data:`PROCESSES`):
 Γ^mix is the sum over the four reversible mixed reactions of each dimension,
 and the ΔL_SM = 2 and ΔX = 4 totals include HH → L̄L̄ and φ̄φ̄ → χ̄χ̄.
@@ -56,7 +56,7 @@ _PI = math.pi
 
 
 class EFTCoefficients(NamedTuple):
-    """Tree-level EFT coefficients of E3.2 (reference §3 table).
+    """Tree-level EFT coefficients of E3.2 (cogenesis_model.md §3 table).
 
     Attributes
     ----------
@@ -84,18 +84,7 @@ class EFTCoefficients(NamedTuple):
 
 
 def eft_coefficients(model: Cogenesis) -> EFTCoefficients:
-    """EFT coefficients of the model (reference E3.1–E3.2, §3 table).
-
-    Parameters
-    ----------
-    model : Cogenesis
-        Model point.
-
-    Returns
-    -------
-    EFTCoefficients
-        complex128 / float64 scalars in powers of GeV⁻¹ (see the class).
-    """
+    """EFT coefficients of the model, complex/real scalars in GeV⁻¹…GeV⁻³ (cogenesis_model.md E3.1–E3.2, §3 table)."""
     y, lam, m = model.y, model.lam, model.masses
     return EFTCoefficients(
         C_LL=jnp.sum(y**2 / (2.0 * m)),
@@ -109,17 +98,17 @@ def eft_coefficients(model: Cogenesis) -> EFTCoefficients:
 
 
 def neutrino_mass(model: Cogenesis) -> Array:
-    """Seesaw light-neutrino mass |m_ν| = 2 |C_LL| v² [GeV] of the coupled flavour (reference §2.3)."""
+    """Seesaw light-neutrino mass |m_ν| = 2 |C_LL| v² [GeV] of the coupled flavour (cogenesis_model.md §2.3)."""
     return 2.0 * jnp.abs(eft_coefficients(model).C_LL) * HIGGS_VEV**2
 
 
 # ---------------------------------------------------------------------------
-# Process table (reference §4.2, re-derived from explicit spinor amplitudes)
+# Process table (cogenesis_model.md §4.2, re-derived from explicit spinor amplitudes)
 # ---------------------------------------------------------------------------
 
 
 class Process(NamedTuple):
-    """One reversible 2→2 reaction of the EFT (reference §4.2 tables, completed).
+    """One reversible 2→2 reaction of the EFT (cogenesis_model.md §4.2 tables, completed).
 
     W(s) = a · |coupling|² · s^n (summed over all internal states, the factor ½
     for identical final particles included); W is the same for the forward and
@@ -128,7 +117,7 @@ class Process(NamedTuple):
     Attributes
     ----------
     name : str
-        Label (reference numbering P5, P6, M5a … M6d; "c" marks the CP image).
+        Label (cogenesis_model.md §4.2 numbering P5, P6, M5a … M6d; "c" marks the CP image).
     initial, final : tuple of str
         Particles of the forward direction ("L", "Lbar", "H", "Hbar", "chi",
         "chibar", "phi", "phibar").
@@ -167,7 +156,7 @@ class Process(NamedTuple):
 #: self-conjugate).  From the operators of E3.2: 4 pair + 8 mixed per portal
 #: dimension, 3 ΔL_SM = 2 and 3 ΔX = 4 reactions (24 + 6 + 6 one-way reactions;
 #: completeness is tested by enumeration in tests/cogenesis/test_equations.py).
-#: The reference's §4.2 lists HH → L̄L̄ and φ̄φ̄ → χ̄χ̄ nowhere; the CP image of a
+#: The first write-up of §4.2 missed HH → L̄L̄ and φ̄φ̄ → χ̄χ̄ (cogenesis_model.md §0.1); the CP image of a
 #: mixed reaction is the reverse of another listed one (M5a ↔ M5d, M5b ↔ M5c).
 PROCESSES = (
     Process("P5", ("L", "H"), ("chibar", "phi"), "C_Lchi", 1 / (8 * _PI), 1, 0.0, -1, -2, "pair"),
@@ -197,19 +186,10 @@ _BY_NAME = {p.name: p for p in PROCESSES}
 
 
 def reduced_cross_section(model: Cogenesis, name: str, s) -> Array:
-    """Reduced cross section W(s) [dimensionless] of a process of :data:`PROCESSES` (reference §4.2).
+    """Dimensionless reduced cross section W(s) of a :data:`PROCESSES` entry (cogenesis_model.md §4.2).
 
-    For "P5"/"P5c" with ``model.nlo_dim5`` the O(s²) term 2 Re(C_Lχ* E_Lχ) s²/(8π) of
-    §4.4 (from the s-channel expansion of E4.6) is added.
-
-    Parameters
-    ----------
-    model : Cogenesis
-        Model point.
-    name : str
-        Process label, e.g. "P5", "M6b".
-    s : array_like
-        Mandelstam s [GeV²].
+    ``name`` is a label such as "P5" or "M6b"; s in GeV². For "P5"/"P5c" with ``model.nlo_dim5`` the O(s²) term
+    2 Re(C_Lχ* E_Lχ) s²/(8π) of §4.4 (s-channel expansion of E4.6) is added.
     """
     try:
         p = _BY_NAME[name]
@@ -224,30 +204,15 @@ def reduced_cross_section(model: Cogenesis, name: str, s) -> Array:
 
 
 # ---------------------------------------------------------------------------
-# Reaction densities (reference §4.1, E4.1–E4.3)
+# Reaction densities (cogenesis_model.md §4.1, E4.1–E4.3)
 # ---------------------------------------------------------------------------
 
 
 def reaction_density_power(A, n: int, T1, T2=None) -> Array:
-    r"""Closed-form reaction density for W = A sⁿ (reference E4.2).
+    """Closed-form reaction density γ(T₁,T₂) [GeV⁴] for W = A sⁿ (cogenesis_model.md E4.2).
 
-    γ(T₁,T₂) = A 2^{2n−4} n! (n+1)! (T₁T₂)^{n+2}/π⁴: n = 1 gives A T₁³T₂³/(2π⁴),
-    n = 2 gives 12 A T₁⁴T₂⁴/π⁴.  Initial particle 1 is thermal at T₁, particle
-    2 at T₂ (Maxwell–Boltzmann, massless, μ = 0).
-
-    Parameters
-    ----------
-    A : array_like
-        Coefficient [GeV^{−2n}].
-    n : int
-        Power of s (static, ≥ 0).
-    T1, T2 : array_like
-        Temperatures [GeV]; T2 defaults to T1.
-
-    Returns
-    -------
-    Array
-        γ [GeV⁴].
+    γ = A 2^{2n−4} n!(n+1)! (T₁T₂)^{n+2}/π⁴ (n = 1: AT₁³T₂³/(2π⁴); n = 2: 12AT₁⁴T₂⁴/π⁴), A in GeV^{−2n},
+    n static; particle 1 thermal at T₁, particle 2 at T₂ (default T₁) [GeV], MB, massless, μ = 0.
     """
     T2 = T1 if T2 is None else T2
     pref = 2.0 ** (2 * n - 4) * math.factorial(n) * math.factorial(n + 1) / _PI**4
@@ -255,30 +220,15 @@ def reaction_density_power(A, n: int, T1, T2=None) -> Array:
 
 
 def reaction_density(w: Callable, T1, T2=None, n_nodes: int = 48) -> Array:
-    r"""Reaction density γ(T₁,T₂) for an arbitrary W(s) by quadrature (reference E4.1).
+    """Reaction density γ(T₁,T₂) [GeV⁴] for an arbitrary W(s) by quadrature (cogenesis_model.md E4.1).
 
-    For massless MB initial states at T₁ and T₂ the six-dimensional integral
-    E4.1 reduces exactly (derivation §1 of ``cogenesis_derivation.md``) to the
-    equal-temperature formula at the geometric mean T̄ = √(T₁T₂):
+    For massless MB initial states the six-dimensional integral reduces exactly (cogenesis_derivation.md §1) to
+    the equal-temperature formula at T̄ = √(T₁T₂):
 
-        γ(T₁,T₂) = (T̄/64π⁴) ∫₀^∞ ds √s K₁(√s/T̄) W(s)
-                 = (T̄⁴/32π⁴) ∫₀^∞ dz z² K₁(z) W(T̄² z²),
+        γ(T₁,T₂) = (T̄/64π⁴) ∫₀^∞ ds √s K₁(√s/T̄) W(s) = (T̄⁴/32π⁴) ∫₀^∞ dz z² K₁(z) W(T̄²z²),
 
-    evaluated with generalised Gauss–Laguerre (weight z e^{−z}) on z K₁^e(z) W.
-
-    Parameters
-    ----------
-    w : callable
-        W(s), jnp-vectorised in s [GeV²] → dimensionless.
-    T1, T2 : array_like
-        Temperatures [GeV] (scalars); T2 defaults to T1.
-    n_nodes : int
-        Gauss–Laguerre nodes.
-
-    Returns
-    -------
-    Array
-        γ [GeV⁴].
+    evaluated with ``n_nodes``-point generalised Gauss–Laguerre (weight z e^{−z}) on z K₁^e(z) W. ``w``: W(s),
+    jnp-vectorised in s [GeV²]; T₁, T₂ scalars [GeV], T₂ defaults to T₁.
     """
     T2 = T1 if T2 is None else T2
     tbar = jnp.sqrt(jnp.asarray(T1, dtype=jnp.float64) * jnp.asarray(T2, dtype=jnp.float64))
@@ -289,24 +239,10 @@ def reaction_density(w: Callable, T1, T2=None, n_nodes: int = 48) -> Array:
 
 
 def energy_density_rate(w: Callable, T, n_nodes: int = 48) -> Array:
-    r"""Energy-weighted reaction density γ_E = ∫dΠ₁dΠ₂ f₁f₂ (E₁+E₂) W (reference §4.1).
+    """γ_E = ∫dΠ₁dΠ₂ f₁f₂ (E₁+E₂) W [GeV⁵], energy flux of the initial pairs (cogenesis_model.md §4.1).
 
-    Equal temperatures: γ_E(T) = (T/64π⁴) ∫ ds s K₂(√s/T) W(s)
-    = (T⁵/32π⁴) ∫ dz z³ K₂(z) W(T²z²).  For W = A sⁿ, γ_E = 2(n+2) T γ.
-
-    Parameters
-    ----------
-    w : callable
-        W(s), jnp-vectorised.
-    T : array_like
-        Temperature [GeV].
-    n_nodes : int
-        Gauss–Laguerre nodes (weight z e^{−z}).
-
-    Returns
-    -------
-    Array
-        γ_E [GeV⁵], energy per volume per time carried by the initial pairs.
+    γ_E(T) = (T/64π⁴) ∫ds s K₂(√s/T) W(s) = (T⁵/32π⁴) ∫dz z³ K₂(z) W(T²z²) (Gauss–Laguerre, weight z e^{−z});
+    for W = A sⁿ, γ_E = 2(n+2)Tγ.
     """
     T = jnp.asarray(T, dtype=jnp.float64)
     z, wz = gauss_laguerre(n_nodes, 1.0)
@@ -316,34 +252,16 @@ def energy_density_rate(w: Callable, T, n_nodes: int = 48) -> Array:
 
 
 def mixed_energy_transfer(A, n: int, beta, T, T_dark) -> Array:
-    r"""Energy given to the dark sector by one one-way mixed reaction (reference E4.3).
+    """Energy Q [GeV⁵] given to the dark sector by one one-way mixed reaction (cogenesis_model.md E4.3).
 
-    SM particle 1 (at T) + dark particle 2 (at T') → SM 3 + dark 4 with
-    W = A sⁿ and angular moment β:
-
-        Q = (½ − β)(n+2)(T − T') γ(T, T').
-
-    Parameters
-    ----------
-    A : array_like
-        W coefficient [GeV^{−2n}].
-    n : int
-        Power of s (static).
-    beta : float
-        β of E4.3.
-    T, T_dark : array_like
-        SM and dark temperatures [GeV].
-
-    Returns
-    -------
-    Array
-        Q [GeV⁵] (positive when T > T').
+    SM 1 (at T) + dark 2 (at T') → SM 3 + dark 4 with W = A sⁿ (A in GeV^{−2n}) and angular moment β:
+    Q = (½ − β)(n+2)(T − T') γ(T, T'), positive when T > T'.
     """
     return (0.5 - beta) * (n + 2) * (T - T_dark) * reaction_density_power(A, n, T, T_dark)
 
 
 # ---------------------------------------------------------------------------
-# Thermal rates of the model (reference §4.2, E4.4; corrected counting)
+# Thermal rates of the model (cogenesis_model.md §4.2, E4.4; corrected counting)
 # ---------------------------------------------------------------------------
 
 
@@ -362,9 +280,9 @@ class ThermalRates(NamedTuple):
         (each reversible reaction counted once; 0 unless ``model.mixed``).
     Gamma6_mix : same for M6a–d, (8/3)ξ⁴γ₆.
     gamma_dL2 : Σ over the three reversible SM ΔL = 2 reactions (LH→L̄H̄, LL→H̄H̄, HH→L̄L̄) of the
-        forward rate at T, 3|C_LL|² T⁶/π⁵ (reference: 9/4, HH → L̄L̄ missing).
+        forward rate at T, 3|C_LL|² T⁶/π⁵ (first write-up: 9/4, HH → L̄L̄ missing; cogenesis_model.md §0.1).
     gamma_dX4 : same for the dark ΔX = 4 reactions (χφ̄→χ̄φ, χχ→φφ, φ̄φ̄→χ̄χ̄) at T', ξ⁶|C_χχ|² T⁶/π⁵
-        (reference: 3/4).
+        (first write-up: 3/4).
     """
 
     gamma5: Array
@@ -380,22 +298,7 @@ class ThermalRates(NamedTuple):
 
 
 def thermal_rates(model: Cogenesis, T, xi) -> ThermalRates:
-    r"""Thermal reaction densities of every CP-even channel (reference §4.2, E4.2, E4.4).
-
-    Parameters
-    ----------
-    model : Cogenesis
-        Model point.
-    T : array_like
-        SM temperature [GeV].
-    xi : array_like
-        ξ = T'/T.
-
-    Returns
-    -------
-    ThermalRates
-        One-way reaction densities [GeV⁴]; see the class for definitions.
-    """
+    """One-way densities [GeV⁴] of every CP-even channel at T [GeV], ξ = T'/T (cogenesis_model.md §4.2, E4.4)."""
     c = eft_coefficients(model)
     T = jnp.asarray(T, dtype=jnp.float64)
     xi = jnp.asarray(xi, dtype=jnp.float64)
@@ -438,30 +341,13 @@ def thermal_rates(model: Cogenesis, T, xi) -> ThermalRates:
 
 
 def energy_transfer_rate(model: Cogenesis, T, xi) -> Array:
-    r"""Net energy injected into the dark sector per volume per time, Q(T, ξ) (reference E6.1).
+    """Net energy Q(T, ξ) [GeV⁵] injected into the dark sector per volume and time (cogenesis_model.md E6.1).
 
-    Q = (3|C_Lχ|²/(4π⁵)) T⁷ (1−ξ⁷) + (24|D_Lχ|²/π⁵) T⁹ (1−ξ⁹)
-        + |C_Lχ|² ξ³(1−ξ) T⁷/π⁵ + 20 |D_Lχ|² ξ⁴(1−ξ) T⁹/π⁵,
-
-    the first two terms from the four reversible pair reactions (a→b̄, ā→b, a→b,
-    ā→b̄ at T minus their inverses at T'; energy E₁+E₂ per reaction in the plasma
-    frame, γ_E = 2(n+2)Tγ), the last two from the sixteen one-way mixed reactions
-    via E4.3 (E4.5; dropped unless ``model.mixed``).  With ``model.nlo_dim5``,
+    Q = (3|C_Lχ|²/(4π⁵)) T⁷ (1−ξ⁷) + (24|D_Lχ|²/π⁵) T⁹ (1−ξ⁹) + |C_Lχ|² ξ³(1−ξ) T⁷/π⁵ + 20 |D_Lχ|² ξ⁴(1−ξ) T⁹/π⁵:
+    the first two terms from the four reversible pair reactions (a→b̄, ā→b, a→b, ā→b̄ at T minus their inverses
+    at T'; energy E₁+E₂ per reaction in the plasma frame, γ_E = 2(n+2)Tγ), the last two from the sixteen one-way
+    mixed reactions via E4.3 (E4.5; dropped unless ``model.mixed``). With ``model.nlo_dim5``,
     |D_Lχ|² → |D_Lχ|² + 2 Re(C_Lχ* E_Lχ) in the pair T⁹ term.
-
-    Parameters
-    ----------
-    model : Cogenesis
-        Model point.
-    T : array_like
-        SM temperature [GeV].
-    xi : array_like
-        ξ = T'/T.
-
-    Returns
-    -------
-    Array
-        Q [GeV⁵].
     """
     c = eft_coefficients(model)
     T = jnp.asarray(T, dtype=jnp.float64)

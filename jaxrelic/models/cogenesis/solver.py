@@ -1,6 +1,6 @@
 r"""Integration driver of freeze-in cogenesis (arXiv:2505.22710): UV epoch and late dark freeze-out.
 
-**UV epoch** (reference ``freezein_cogenesis.md`` §8.2, corrected in
+**UV epoch** (``docs/physics/cogenesis_model.md`` §8.2, corrected in
 ``docs/physics/cogenesis_derivation.md`` §5).  In x = T_RH/T, with the
 right-hand sides of :mod:`jaxrelic.models.cogenesis.equations`:
 
@@ -118,7 +118,7 @@ __all__ = [
     "annihilation_cross_section",
 ]
 
-#: Y_B/Y_{B−L} after sphaleron freeze-out with every SM interaction in equilibrium (28/79, reference §8.4).
+#: Y_B/Y_{B−L} after sphaleron freeze-out with every SM interaction in equilibrium (28/79, cogenesis_model.md §8.4).
 C_SPHALERON = float(spectator_coefficients(("e", "mu", "tau"), "tau").baryon)
 #: Ω_c h² / Ω_b h² (Planck 2018, arXiv:1807.06209): 0.1200/0.02237 = 5.364.
 OMEGA_RATIO = c.OMEGA_C_H2 / c.OMEGA_B_H2
@@ -137,7 +137,7 @@ _LATE_RATE_CAP = 1e6
 
 
 class DarkFreezeOut(NamedTuple):
-    """Late-time dark freeze-out χχ̄ → ηη̄ with an asymmetry (reference §9.5).
+    """Late-time dark freeze-out χχ̄ → ηη̄ with an asymmetry (cogenesis_model.md §9.5).
 
     Attributes
     ----------
@@ -201,7 +201,7 @@ class CogenesisResult(eqx.Module):
         False does not change ``status``: the point is computed and flagged.
     mu_a_max, mu_b_max : Array
         max_x |μ_a/T| = c_ℓH G |Y_{B−L}| and max_x |μ_b/T'| = c_b G |Y_X|/ξ³ on the grid
-        (linearisation in μ requires both ≪ 1, reference §7.2).
+        (linearisation in μ requires both ≪ 1, cogenesis_model.md §7.2).
     status : Array
         int32 status, first failure of the UV and late solves (:mod:`jaxrelic.numerics.status`);
         OUT_OF_RANGE when a traced model point violates the constructor's domain
@@ -263,60 +263,29 @@ def _check_option(name, value, low, high, allowed, open_low=False):
 
 
 def adm_mass(Y_B, Y_chi) -> Array:
-    r"""Dark-matter mass of purely asymmetric dark matter (reference §8.4).
+    """Mass m_χ [GeV] of purely asymmetric dark matter (cogenesis_model.md §8.4); +inf where Y_χ = 0.
 
-    m_χ = (Ω_c h²/Ω_b h²) m_p |Y_B|/|Y_χ|: ρ_χ/ρ_B = m_χ|Y_χ|/(m_p|Y_B|), with one
-    unit of X per χ and one unit of B per nucleon.
-
-    Parameters
-    ----------
-    Y_B, Y_chi : array_like
-        Baryon and χ asymmetries per SM entropy.
-
-    Returns
-    -------
-    Array
-        m_χ [GeV]; +inf where Y_χ = 0.
+    m_χ = (Ω_c h²/Ω_b h²) m_p |Y_B|/|Y_χ| (ρ_χ/ρ_B = m_χ|Y_χ|/(m_p|Y_B|), one unit of X per χ, one unit of B per
+    nucleon); yields per SM entropy.
     """
     return _safe_div(OMEGA_RATIO * c.M_PROTON * jnp.abs(Y_B), jnp.abs(Y_chi))
 
 
 def omega_chi_h2(m_chi, Y_chi, Y_chibar) -> Array:
-    r"""Ω_χ h² of χ plus χ̄ today (reference §9.5).
+    """Ω_χ h² = 2.7437×10⁸ (m_χ/GeV)(|Y_χ| + 2Y_χ̄) of χ plus χ̄ today (cogenesis_model.md §9.5).
 
-    The asymmetric part |Y_χ| survives as χ; the symmetric remnant of the late
-    dark freeze-out leaves Y_χ̄ antiparticles and as many extra particles, so
-    Ω_χ h² = 2.7437×10⁸ (m_χ/GeV) (|Y_χ| + 2 Y_χ̄) (yields per SM entropy).
-
-    Parameters
-    ----------
-    m_chi : array_like
-        χ mass [GeV].
-    Y_chi, Y_chibar : array_like
-        Dark asymmetry Y_X and the χ̄ remnant, per SM entropy.
+    The asymmetric part |Y_χ| (= |Y_X|) survives as χ; the symmetric remnant leaves Y_χ̄ antiparticles and as
+    many extra particles (yields per SM entropy, m_χ in GeV).
     """
     return c.OMEGA_H2_PER_MY * m_chi * (jnp.abs(Y_chi) + 2.0 * Y_chibar)
 
 
 def delta_neff(xi_uv, g_dark) -> Array:
-    r"""ΔN_eff of the dark radiation η (reference §9.6).
+    """ΔN_eff of the dark radiation η (cogenesis_model.md §9.6) from ξ_UV = T'/T after the portal froze out.
 
-    Separate entropy conservation from the UV (SM g_*s = 106.75, dark g'_s = g'_*) to
-    the time when the dark entropy sits in η alone (g'_s = 7/8·2) and the SM
-    neutrinos have decoupled (g_*s = 10.75): ΔN_eff = (T'/T_ν)⁴ =
-    [ξ_UV³ (g'_*/1.75)(10.75/106.75)]^{4/3}.
-
-    Parameters
-    ----------
-    xi_uv : array_like
-        T'/T after the portal froze out.
-    g_dark : array_like
-        Dark entropy dof in the UV.
-
-    Returns
-    -------
-    Array
-        ΔN_eff (dimensionless).
+    Separate entropy conservation from the UV (SM g_*s = 106.75, dark g'_s = ``g_dark``) to when the dark
+    entropy sits in η alone (g'_s = 7/8·2) and the SM neutrinos have decoupled (g_*s = 10.75):
+    ΔN_eff = (T'/T_ν)⁴ = [ξ_UV³ (g'_*/1.75)(10.75/106.75)]^{4/3}.
     """
     xi_uv = jnp.asarray(xi_uv, dtype=jnp.float64)
     r = xi_uv**3 * (jnp.asarray(g_dark) / _G_S_ETA) * (_G_S_NU_DEC / G_STAR_SM)
@@ -324,20 +293,7 @@ def delta_neff(xi_uv, g_dark) -> Array:
 
 
 def annihilation_cross_section(m_chi, m_phi, kappa) -> Array:
-    r"""s-wave σv(χχ̄ → ηη̄) = κ⁴ m_χ²/(32π (m_χ² + m_φ²)²) [GeV⁻²] (reference E9.2, t-channel φ).
-
-    Parameters
-    ----------
-    m_chi, m_phi : array_like
-        χ and φ masses [GeV].
-    kappa : array_like
-        Sink coupling κ.
-
-    Returns
-    -------
-    Array
-        σv [GeV⁻²].
-    """
+    """s-wave σv(χχ̄ → ηη̄) = κ⁴m_χ²/(32π(m_χ² + m_φ²)²) [GeV⁻²], t-channel φ (cogenesis_model.md E9.2)."""
     m_chi = jnp.asarray(m_chi, dtype=jnp.float64)
     return jnp.asarray(kappa) ** 4 * m_chi**2 / (32.0 * math.pi * (m_chi**2 + jnp.asarray(m_phi) ** 2) ** 2)
 
@@ -388,19 +344,7 @@ class UVCoefficients(eqx.Module):
 
 
 def uv_coefficients(rc: RateConstants, xi_i) -> UVCoefficients:
-    """Build :class:`UVCoefficients` from the rate constants and the initial ξ (E8.2–E8.3, E6.3).
-
-    Parameters
-    ----------
-    rc : RateConstants
-        Output of :func:`~jaxrelic.models.cogenesis.rate_constants`.
-    xi_i : array_like
-        ξ at x = 1.
-
-    Returns
-    -------
-    UVCoefficients
-    """
+    """Build :class:`UVCoefficients` from :func:`rate_constants` output and ξ at x = 1 (E8.2–E8.3, E6.3)."""
     k5, k6, k5n, m5, m6 = rc.k5, rc.k6, rc.k5_nlo, rc.m5, rc.m6
     z = jnp.zeros_like(k5)
     p_l = jnp.stack([k6 + k5n, z, m6 * k6, z, k5 + 2.0 * rc.kL, m5 * k5])
@@ -559,7 +503,7 @@ def dark_freeze_out(
     max_steps: int = 4096,
     adjoint: str = "reverse",
 ) -> DarkFreezeOut:
-    r"""Symmetric χ̄ remnant of the late dark freeze-out χχ̄ → ηη̄ (reference §9.5, E9.3).
+    r"""Symmetric χ̄ remnant of the late dark freeze-out χχ̄ → ηη̄ (cogenesis_model.md §9.5, E9.3).
 
     Pure function (jit/vmap/grad at the call site).  Dark clock τ = ln z',
     z' = m_χ/T'; yields per dark entropy Ỹ = n/s'; separate entropy conservation

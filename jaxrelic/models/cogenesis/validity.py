@@ -61,13 +61,9 @@ _GL_NODES = 48
 
 
 def n_widths(model: Cogenesis) -> tuple[Array, Array, Array]:
-    """Tree-level partial widths of N_1, N_2 [GeV], each shape (2,) (doc §2).
+    """Tree-level widths (Γ^SM, Γ^dark, Γ) [GeV] of N_1, N_2, each shape (2,) (cogenesis_eft_validity.md §2).
 
-    Returns
-    -------
-    (gamma_sm, gamma_dark, gamma_total) : tuple of Array
-        Γ^SM = |y_i|² M_i/(8π) (N → LH and L̄H̄), Γ^dark = |λ_i|² M_i/(16π)
-        (N → χφ* and χ̄φ), Γ = Γ^SM + Γ^dark.
+    Γ^SM = |y_i|² M_i/(8π) (N → LH and L̄H̄), Γ^dark = |λ_i|² M_i/(16π) (N → χφ* and χ̄φ), Γ = Γ^SM + Γ^dark.
     """
     m = model.masses
     g_sm = jnp.abs(model.y) ** 2 * m / (8.0 * _PI)

@@ -252,21 +252,10 @@ def inverse_decay_washout(K, z):
 
 
 def delta_l2_washout(M1, m_bar, g_star, z):
-    """Non-resonant ΔL = 2 washout ΔW(z) (L6) of BDP (valid for z ≳ 1, i.e. T ≲ M₁).
+    """Non-resonant ΔL = 2 washout ΔW(z) (L6) of BDP, valid for z = M₁/T ≳ 1; M₁ in GeV, m̄ in eV.
 
-    ΔW = 0.186 (M₁/10¹⁰ GeV)(m̄/eV)² √(106.75/g_*) z⁻²; the √(106.75/g_*)
-    rescales BDP's Hubble rate (ΔW = Γ_ΔL=2/(H z), H ∝ √g_*).
-
-    Parameters
-    ----------
-    M1 : float
-        [GeV].
-    m_bar : float
-        [eV].
-    g_star : float
-        Relativistic dof.
-    z : array_like
-        M₁/T.
+    ΔW = 0.186 (M₁/10¹⁰ GeV)(m̄/eV)² √(106.75/g_*) z⁻²; the √(106.75/g_*) rescales BDP's Hubble rate
+    (ΔW = Γ_ΔL=2/(H z), H ∝ √g_*).
     """
     z = jnp.asarray(z, dtype=jnp.float64)
     return DELTA_W_COEFF * (M1 / 1e10) * m_bar**2 * jnp.sqrt(106.75 / g_star) / z**2
@@ -281,18 +270,9 @@ def washout(model: VanillaLeptogenesis, z):
 
 
 def rhs(z, N_N1, N_BL, model: VanillaLeptogenesis):
-    """Physical kinetic equations (L1)–(L2): (dN_N1/dz, dN_B−L/dz).
+    """Kinetic equations (L1)–(L2): (dN_N1/dz, dN_B−L/dz) at z = M₁/T, abundances normalised to N_N1^eq(0) = 1.
 
-    N = N_eq is a fixed point of (L1) and the asymmetry source of (L2)
-    vanishes there (detailed balance).
-
-    Parameters
-    ----------
-    z : float
-        M₁/T.
-    N_N1, N_BL : float
-        Abundances normalised to N_N1^eq(0) = 1 (module docstring).
-    model : VanillaLeptogenesis
+    N = N_eq is a fixed point of (L1) and the asymmetry source of (L2) vanishes there (detailed balance).
     """
     D = decay_rate(model.K, z)
     dev = N_N1 - n_eq(z)

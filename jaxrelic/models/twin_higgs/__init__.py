@@ -2,7 +2,7 @@
 
 Model point (:class:`TwinHiggs`), matrix elements and cross sections of the
 processes A, C_A, C_S and S (:mod:`.processes`), and twin-tau / twin-photon
-decay widths (:mod:`.widths`).  Physics reference: ``twin_coscattering.md``
+decay widths (:mod:`.widths`).  Physics reference: ``docs/physics/twin_model.md``
 §2-3; derivations and checks: ``docs/physics/twin_processes.md``.
 """
 

@@ -2,7 +2,7 @@ r"""Reduced collision operators C̃(p, T) of the twin-neutrino momentum equation
 
 Reduced collision operators (relaxation rates of f_ν̂(p), Eq. (31) of
 arXiv:1805.12139) of the processes that change the number of ν̂ at fixed
-momentum, as 1-D integrals (reference ``twin_coscattering.md`` §5.4-5.6; the
+momentum, as 1-D integrals (``docs/physics/twin_model.md`` §5.4-5.6; the
 implemented integrals, substitutions and checks are documented in
 ``docs/physics/twin_collision_operators.md``):
 
@@ -35,7 +35,7 @@ smooth and resolves the Boltzmann factor, then Gauss–Legendre.  Momenta below
 ``P_SMALL`` m_ν are clamped to it (C̃ is even in p); the exact p → 0 limits of
 §5.4-5.6 are available separately (``c_tilde_*_p0``).
 
-Statistics: Maxwell–Boltzmann bath distributions by default (reference §1);
+Statistics: Maxwell–Boltzmann bath distributions by default (twin_model.md §1);
 ``statistics="BE"`` (photon bath) or ``"FD"`` (τ̂̄ bath) replaces the bath
 occupation only (no Bose enhancement / Pauli blocking of final states, so the
 structure (f^eq − f) C̃ of Eq. (31) is then an approximation).
@@ -157,53 +157,21 @@ class CumulativeTable(eqx.Module):
     spline: CubicSpline
 
     def log_value(self, d) -> Array:
-        """ln G(s₀ + d).
-
-        Parameters
-        ----------
-        d : array_like
-            s − s₀ in GeV², > 0 (for d ≤ 0, where G = 0, a finite stand-in value is returned and masked by jnp.where).
-
-        Returns
-        -------
-        Array
-            ln G, same shape as ``d``.
-        """
+        """ln G(s₀ + d) for d = s − s₀ > 0 [GeV²] (d ≤ 0, where G = 0, gets a finite stand-in, masked by callers)."""
         d = jnp.asarray(d, dtype=jnp.float64)
         d_safe = jnp.where(d > 0.0, d, self.s_unit)
         return self.spline(jnp.log(d_safe / self.s_unit))
 
     def __call__(self, s) -> Array:
-        """G(s).
-
-        Parameters
-        ----------
-        s : array_like
-            Mandelstam s in GeV².
-
-        Returns
-        -------
-        Array
-            Dimensionless G(s); exactly 0 for s ≤ s₀ (below threshold).
-        """
+        """Dimensionless G(s), s in GeV²; exactly 0 for s ≤ s₀ (below threshold)."""
         d = jnp.asarray(s, dtype=jnp.float64) - self.s0
         return jnp.where(d > 0.0, jnp.exp(self.log_value(d)), 0.0)
 
     def difference(self, d_lo, d_hi) -> Array:
-        """G(s₀ + d_hi) − G(s₀ + d_lo) without cancellation (§5.4 Form I bracket).
+        """G(s₀ + d_hi) − G(s₀ + d_lo) ≥ 0 without cancellation (§5.4 Form I bracket); d in GeV², G = 0 for d ≤ 0.
 
-        Computed as G_hi (1 − e^{ln G_lo − ln G_hi}) (``expm1``), so its relative
-        error is that of the spline slope for any d_hi − d_lo > 0.
-
-        Parameters
-        ----------
-        d_lo, d_hi : array_like
-            s₋ − s₀ and s₊ − s₀ in GeV², d_lo ≤ d_hi; G = 0 for d ≤ 0.
-
-        Returns
-        -------
-        Array
-            The dimensionless difference, ≥ 0.
+        Computed as G_hi (1 − e^{ln G_lo − ln G_hi}) (``expm1``), so its relative error is that of the spline
+        slope for any d_hi − d_lo > 0.
         """
         l_hi = self.log_value(d_hi)
         l_lo = self.log_value(d_lo)
@@ -242,22 +210,11 @@ def _sqrt_kallen(s, m1, m2):
 
 
 def cumulative_table_S(model: TwinHiggs, *, n_knots: int = N_KNOTS, couplings=None) -> CumulativeTable:
-    r"""Table of G_S(s) = ∫_{s_th}^{s} 2λ^{1/2}(s′, m_ν², m_γ²) σ_S(s′) ds′ (§5.4).
+    """Table of G_S(s) = ∫_{s_th}^{s} 2λ^{1/2}(s′, m_ν², m_γ²) σ_S(s′) ds′ (§5.4), dimensionless.
 
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    n_knots : int, optional
-        Spline knots, uniform in y = ln((s − s_th)/m_ν²) ∈ [ln 1e-10, ln 1e4].
-    couplings : tuple (g_L, g_R), optional
-        Couplings replacing the model's (:func:`~.processes.sigma_S`).
-
-    Returns
-    -------
-    CumulativeTable
-        s₀ = s_th = (m_τ + m_γ)², dimensionless G_S (σ_S averaged over the 6
-        initial states); G_S ∝ (s − s_th)^{3/2} at threshold.
+    s₀ = s_th = (m_τ + m_γ)², σ_S averaged over 6 initial states; G_S ∝ (s − s_th)^{3/2} at threshold.
+    ``n_knots`` uniform in y = ln((s − s_th)/m_ν²) ∈ [ln 1e-10, ln 1e4]; ``couplings`` as in
+    :func:`~.processes.sigma_S`.
     """
     m_nu, m_g = model.m_nu, model.m_gamma
 
@@ -269,22 +226,10 @@ def cumulative_table_S(model: TwinHiggs, *, n_knots: int = N_KNOTS, couplings=No
 
 
 def cumulative_table_CA(model: TwinHiggs, *, n_knots: int = N_KNOTS, couplings=None) -> CumulativeTable:
-    r"""Table of G_CA(s) = ∫_{s₀}^{s} 2λ^{1/2}(s′, m_ν², m_τ²) σ_CA(s′) ds′ (§5.6).
+    """Table of G_CA(s) = ∫_{s₀}^{s} 2λ^{1/2}(s′, m_ν², m_τ²) σ_CA(s′) ds′ (§5.6), dimensionless.
 
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    n_knots : int, optional
-        Spline knots, uniform in y = ln((s − s₀)/m_ν²) ∈ [ln 1e-10, ln 1e4].
-    couplings : tuple (g_L, g_R), optional
-        Couplings replacing the model's (:func:`~.processes.sigma_CA`).
-
-    Returns
-    -------
-    CumulativeTable
-        s₀ = max((m_ν + m_τ)², 4 m_γ²); G_CA ∝ (s − s₀) at threshold (s-wave),
-        ∝ (s − s₀)^{3/2} if the 4 m_γ² threshold is the higher one.
+    s₀ = max((m_ν + m_τ)², 4m_γ²); G_CA ∝ (s − s₀) at threshold (s-wave), ∝ (s − s₀)^{3/2} if 4m_γ² is the
+    higher threshold. ``n_knots``, ``couplings`` as in :func:`cumulative_table_S`.
     """
     m_nu, m_tau, m_g = model.m_nu, model.m_tau, model.m_gamma
 
@@ -346,27 +291,11 @@ def _broadcast(p, T):
 # S: coscattering nu gamma -> tau gamma
 # ----------------------------------------------------------------------------
 def c_tilde_S_p0(model: TwinHiggs, T, *, statistics: str = "MB", n_tail: int = N_TAIL) -> Array:
-    r"""p → 0 limit of C̃_S (§5.4), in GeV.
+    """p → 0 limit of C̃_S [GeV] (§5.4), shape of ``T`` [GeV].
 
-    C̃_S(0,T) = g_γ/(8π² m_ν) ∫_{E₀}^∞ dE k f_γ(E) F_S(m_ν² + m_γ² + 2 m_ν E),
-    E₀ = (s_th − m_ν² − m_γ²)/(2 m_ν), F_S = 2λ^{1/2}σ_S evaluated directly
-    (no table); substitution E = E₀ + T w² (F_S ∝ √(E − E₀)).
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    T : array_like
-        Temperature in GeV.
-    statistics : {"MB", "BE"}
-        Bath-photon occupation.
-    n_tail : int
-        Gauss–Legendre nodes in w (static).
-
-    Returns
-    -------
-    Array
-        C̃_S(p → 0, T) in GeV, shape of ``T``.
+    C̃_S(0,T) = g_γ/(8π² m_ν) ∫_{E₀}^∞ dE k f_γ(E) F_S(m_ν² + m_γ² + 2m_ν E), E₀ = (s_th − m_ν² − m_γ²)/(2m_ν),
+    F_S = 2λ^{1/2}σ_S evaluated directly (no table); E = E₀ + T w² (F_S ∝ √(E − E₀)), ``n_tail`` Gauss–Legendre
+    nodes in w; ``statistics`` "MB" or "BE" for the bath photons.
     """
     _check_statistics(statistics, ("MB", "BE"))
     T = jnp.asarray(T, dtype=jnp.float64)
@@ -398,33 +327,16 @@ def c_tilde_S(
     n_panel: int = N_PANEL,
     n_tail: int = N_TAIL,
 ) -> Array:
-    r"""Reduced collision operator of coscattering, C̃_S(p, T) in GeV (§5.3-5.4).
+    """Reduced collision operator of coscattering C̃_S(p, T) [GeV] (§5.3–5.4); p, T in GeV, broadcast.
 
-    C̃_S = g_γ/(32π² E_p p) ∫ dE_k f_γ(E_k) [G_S(s₊) − G_S(s₋)] (Form I, §5.4),
-    the E_k-integral split into [m_γ, E₋(s_th)] (only if s(E_k = m_γ) > s_th),
-    [E₋(s_th), E₊(s_th)] and [E₊(s_th), ∞), with the substitutions of the module
-    docstring.  Relaxation rate of f_ν in Eq. (31): C[f]/E_p = (f^eq − f) C̃.
+    C̃_S = g_γ/(32π² E_p p) ∫ dE_k f_γ(E_k) [G_S(s₊) − G_S(s₋)] (Form I, §5.4), the E_k-integral split into
+    [m_γ, E₋(s_th)] (only if s(E_k = m_γ) > s_th), [E₋(s_th), E₊(s_th)] and [E₊(s_th), ∞) with the substitutions
+    of the module docstring. Relaxation rate of f_ν in Eq. (31): C[f]/E_p = (f^eq − f) C̃. Result ∝ θ₁², > 0,
+    ∝ e^{−E_lo(p)/T}.
 
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    p : array_like
-        Physical ν̂ momentum in GeV (≥ 0), broadcast against ``T``.
-    T : array_like
-        Temperature in GeV.
-    table : CumulativeTable, optional
-        :func:`cumulative_table_S` of ``model`` (built here if omitted; pass it
-        when calling repeatedly).
-    statistics : {"MB", "BE"}
-        Bath-photon occupation (reference default MB, §1).
-    n_panel, n_tail : int
-        Gauss–Legendre nodes per finite panel and in the tail (static).
-
-    Returns
-    -------
-    Array
-        C̃_S(p, T) in GeV, broadcast shape of (p, T); ∝ θ₁², > 0, ∝ e^{−E_lo(p)/T}.
+    ``table``: :func:`cumulative_table_S` of ``model`` (built if omitted; pass it for repeated calls);
+    ``statistics`` "MB" (default, §1) or "BE"; ``n_panel``, ``n_tail``: Gauss–Legendre nodes per finite panel
+    and in the tail (static).
     """
     _check_statistics(statistics, ("MB", "BE"))
     table = cumulative_table_S(model) if table is None else table
@@ -468,29 +380,12 @@ def _one_minus_exp_over(x):
 
 
 def c_tilde_ID(model: TwinHiggs, p, T, *, statistics: str = "MB") -> Array:
-    r"""Reduced collision operator of inverse decay ν̂γ̂ → τ̂, C̃_ID(p, T) in GeV (§5.5).
+    """Reduced collision operator of inverse decay ν̂γ̂ → τ̂, C̃_ID(p, T) [GeV] (§5.5); p ≥ 0, T in GeV.
 
-    C̃_ID = m_τ² Γ_D/(2 E_p p p*) ∫_{E₋}^{E₊} f_γ(E) dE,
-    E_± = [(m_τ² − m_ν² − m_γ²) E_p ± 2 m_τ p* p]/(2 m_ν²), in closed form:
-    MB: (m_τ³ Γ_D/(m_ν² E_p)) e^{−E₋/T} (1 − e^{−ΔE/T})/(ΔE/T), ΔE = E₊ − E₋;
-    BE: m_τ² Γ_D T ln[(1 − e^{−E₊/T})/(1 − e^{−E₋/T})]/(2 E_p p p*).
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    p : array_like
-        Physical ν̂ momentum in GeV (≥ 0; p = 0 gives the exact limit
-        (m_τ/m_ν)³ Γ_D e^{−E₀/T}).
-    T : array_like
-        Temperature in GeV.
-    statistics : {"MB", "BE"}
-        Bath-photon occupation.
-
-    Returns
-    -------
-    Array
-        C̃_ID(p, T) in GeV; exactly 0 when the decay is closed (r ≥ Δ, Γ_D = 0).
+    C̃_ID = m_τ² Γ_D/(2E_p p p*) ∫_{E₋}^{E₊} f_γ(E) dE, E_± = [(m_τ² − m_ν² − m_γ²)E_p ± 2m_τ p* p]/(2m_ν²), in
+    closed form — MB: (m_τ³ Γ_D/(m_ν² E_p)) e^{−E₋/T}(1 − e^{−ΔE/T})/(ΔE/T), ΔE = E₊ − E₋;
+    BE: m_τ² Γ_D T ln[(1 − e^{−E₊/T})/(1 − e^{−E₋/T})]/(2E_p p p*). p = 0 gives the exact limit
+    (m_τ/m_ν)³ Γ_D e^{−E₀/T}; exactly 0 for r ≥ Δ (Γ_D = 0).
     """
     _check_statistics(statistics, ("MB", "BE"))
     p, T = _broadcast(p, T)
@@ -518,20 +413,7 @@ def c_tilde_ID(model: TwinHiggs, p, T, *, statistics: str = "MB") -> Array:
 
 
 def c_tilde_ID_p0(model: TwinHiggs, T) -> Array:
-    r"""p → 0 limit of C̃_ID (MB, §5.5): (m_τ/m_ν)³ Γ_D e^{−E₀/T} in GeV.
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    T : array_like
-        Temperature in GeV.
-
-    Returns
-    -------
-    Array
-        C̃_ID(0, T) in GeV, E₀ = (m_τ² − m_ν² − m_γ²)/(2 m_ν).
-    """
+    """p → 0 limit of C̃_ID (MB, §5.5): (m_τ/m_ν)³ Γ_D e^{−E₀/T} [GeV], E₀ = (m_τ² − m_ν² − m_γ²)/(2m_ν)."""
     T = jnp.asarray(T, dtype=jnp.float64)
     m, M, mt = model.m_nu, model.m_gamma, model.m_tau
     E0 = (mt**2 - m**2 - M**2) / (2.0 * m)
@@ -544,26 +426,10 @@ def c_tilde_ID_p0(model: TwinHiggs, T) -> Array:
 def c_tilde_CA_p0(
     model: TwinHiggs, T, *, statistics: str = "MB", n_tail: int = N_TAIL
 ) -> Array:
-    r"""p → 0 limit of C̃_CA (§5.6), in GeV.
+    """p → 0 limit of C̃_CA [GeV] (§5.6); T in GeV, ``statistics`` "MB" or "FD" for the bath τ̂̄.
 
-    C̃_CA(0,T) = g_τ/(8π² m_ν) ∫_{m_τ}^∞ dE k f_τ(E) F_CA(m_ν² + m_τ² + 2 m_ν E),
-    F_CA = 2λ^{1/2}(s, m_ν², m_τ²) σ_CA evaluated directly; E = m_τ + T w².
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    T : array_like
-        Temperature in GeV.
-    statistics : {"MB", "FD"}
-        Bath τ̂̄ occupation.
-    n_tail : int
-        Gauss–Legendre nodes in w (static).
-
-    Returns
-    -------
-    Array
-        C̃_CA(p → 0, T) in GeV.
+    C̃_CA(0,T) = g_τ/(8π² m_ν) ∫_{m_τ}^∞ dE k f_τ(E) F_CA(m_ν² + m_τ² + 2m_ν E), F_CA = 2λ^{1/2}(s, m_ν², m_τ²)σ_CA
+    evaluated directly; E = m_τ + T w² with ``n_tail`` Gauss–Legendre nodes in w.
     """
     _check_statistics(statistics, ("MB", "FD"))
     T = jnp.asarray(T, dtype=jnp.float64)
@@ -579,33 +445,12 @@ def c_tilde_CA(
     statistics: str = "MB",
     n_tail: int = N_TAIL,
 ) -> Array:
-    r"""Reduced collision operator of C_A for ν̂, C̃_CA(p, T) in GeV (§5.6, Eq. (36)).
+    """Reduced collision operator of C_A for ν̂, C̃_CA(p, T) [GeV] (§5.6, Eq. (36)); p ≥ 0, T in GeV.
 
-    C̃_CA = g_τ/(32π² E_p p) ∫_{m_τ}^∞ dE_k f_τ(E_k) [G_CA(s₊) − G_CA(s₋)],
-    s_± = m_ν² + m_τ² + 2(E_p E_k ± p k), E_k = m_τ + T w².  s₋ − (m_ν + m_τ)²
-    = 2(E_p k − p E_k)²/(E_p E_k − p k + m_ν m_τ) ≥ 0 is evaluated without
-    cancellation.  In the general linear form of §5.7 it enters as
-    −C̃_CA (R f − f^eq).
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    p : array_like
-        Physical ν̂ momentum in GeV (≥ 0).
-    T : array_like
-        Temperature in GeV.
-    table : CumulativeTable, optional
-        :func:`cumulative_table_CA` of ``model`` (built here if omitted).
-    statistics : {"MB", "FD"}
-        Bath τ̂̄ occupation.
-    n_tail : int
-        Gauss–Legendre nodes in w (static).
-
-    Returns
-    -------
-    Array
-        C̃_CA(p, T) in GeV, ∝ θ₁², nearly p-independent (§5.6).
+    C̃_CA = g_τ/(32π² E_p p) ∫_{m_τ}^∞ dE_k f_τ(E_k) [G_CA(s₊) − G_CA(s₋)], s_± = m_ν² + m_τ² + 2(E_pE_k ± pk),
+    E_k = m_τ + T w²; s₋ − (m_ν + m_τ)² = 2(E_p k − p E_k)²/(E_pE_k − pk + m_ν m_τ) ≥ 0 without cancellation.
+    Enters the general linear form of §5.7 as −C̃_CA (R f − f^eq). ∝ θ₁², nearly p-independent.
+    ``table``: :func:`cumulative_table_CA` (built if omitted); ``statistics`` "MB" or "FD" (bath τ̂̄).
     """
     _check_statistics(statistics, ("MB", "FD"))
     table = cumulative_table_CA(model) if table is None else table
@@ -631,20 +476,10 @@ def c_tilde_CA(
 # All operators on the (ln a, q) grid
 # ----------------------------------------------------------------------------
 class CollisionOperators(eqx.Module):
-    r"""C̃_S, C̃_ID and C̃_CA on a :class:`~.grid.TwinGrid`, each of shape (n_a, n_q), GeV.
+    """C̃_S, C̃_ID, C̃_CA [GeV] on a :class:`~.grid.TwinGrid`, each (n_a, n_q), at p = q/a(i_a), T(i_a) (§5.4–5.6).
 
-    Indexed ``[i_a, i_q]`` at physical momentum p = q/a(i_a) and T(i_a)
-    (§5.4-5.6).  In the general linear form of §5.7:
-    K = S + ID + R·CA, F = [(S + ID) R + CA] f^eq/K.
-
-    Attributes
-    ----------
-    S : Array
-        Coscattering C̃_S (§5.4).
-    ID : Array
-        Inverse decay C̃_ID (§5.5); identically 0 for r ≥ Δ.
-    CA : Array
-        C_A operator C̃_CA (§5.6).
+    In the general linear form of §5.7: K = S + ID + R·CA, F = [(S + ID) R + CA] f^eq/K. ``ID`` is identically 0
+    for r ≥ Δ.
     """
 
     S: Array
@@ -826,25 +661,11 @@ def twin_tables(
     row_stride: int = 1,
     batch_size: int = 32,
 ) -> TwinTables:
-    r"""θ₁-independent collision tables of a (m_ν, Δ, r) point (§5.4, §5.6).
+    """θ₁-independent collision tables of a (m_ν, Δ, r) point (§5.4, §5.6).
 
-    Evaluates C̃_S and C̃_CA of :func:`collision_operators` (same quadrature, same
-    settings) for the pure vector and pure axial couplings on the rows of
-    ``row_stride``.  ``model.theta1`` is not used.  Costs two operator evaluations;
-    each further θ₁ then costs only :func:`operators_from_tables`.
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point (θ₁ ignored).
-    grid : TwinGrid
-        (ln a, q) grid (independent of θ₁).
-    statistics_gamma, statistics_tau, n_knots, n_panel, n_tail, n_tail_ca, row_stride, batch_size :
-        As in :func:`collision_operators` (static).
-
-    Returns
-    -------
-    TwinTables
+    C̃_S and C̃_CA of :func:`collision_operators` (same quadrature and static settings) for the pure vector and
+    pure axial couplings on the rows of ``row_stride``; ``model.theta1`` is not used. Costs two operator
+    evaluations; each further θ₁ then costs only :func:`operators_from_tables`.
     """
     row_stride = int(row_stride)
     if row_stride < 1:
@@ -873,29 +694,13 @@ def twin_tables(
 def operators_from_tables(
     tables: TwinTables, model: TwinHiggs, grid: TwinGrid, *, statistics_gamma: str = "MB"
 ) -> CollisionOperators:
-    r"""C̃_S, C̃_ID, C̃_CA of ``model`` (any θ₁) from its θ₁-independent ``tables``.
+    """C̃_S, C̃_ID, C̃_CA [GeV], shape (n_a, n_q), of ``model`` (any θ₁) from its θ₁-independent ``tables``.
 
-    C̃ = g_V² C̃[vector] + g_A² C̃[axial] on the tabulated rows (exact), then the same
-    row interpolation as :func:`collision_operators`; C̃_ID is evaluated in closed
-    form (§5.5).  Equal to :func:`collision_operators` with the same settings up to the
-    ln G spline interpolation (one spline of ln G per coupling structure instead of
-    one of ln G(θ₁)): ≲ 1e-9 relative on C̃ (tests/twin_higgs/test_theta_tables.py).
-
-    Parameters
-    ----------
-    tables : TwinTables
-        From :func:`twin_tables` at the same (m_ν, Δ, r, ê) and grid.
-    model : TwinHiggs
-        Parameter point (θ₁ used).
-    grid : TwinGrid
-        Grid of ``tables``.
-    statistics_gamma : {"MB", "BE"}
-        Bath-photon occupation of C̃_ID.
-
-    Returns
-    -------
-    CollisionOperators
-        Arrays of shape (n_a, n_q) in GeV.
+    C̃ = g_V² C̃[vector] + g_A² C̃[axial] on the tabulated rows (exact), then the row interpolation of
+    :func:`collision_operators`; C̃_ID in closed form (§5.5, ``statistics_gamma``). Equal to
+    :func:`collision_operators` up to the ln G spline interpolation: ≲ 1e-9 relative
+    (tests/twin_higgs/test_theta_tables.py). ``tables`` must come from :func:`twin_tables` at the same
+    (m_ν, Δ, r, ê) and ``grid``.
     """
     wv, wa = coupling_weights(model)
     S = wv * tables.S_vector + wa * tables.S_axial

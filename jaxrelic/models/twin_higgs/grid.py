@@ -2,7 +2,7 @@ r"""Background and comoving-momentum grid for the twin-neutrino momentum equatio
 
 The unintegrated Boltzmann equation of arXiv:1805.12139 (Eqs. (34)-(38)) is
 solved at fixed comoving momentum q = p a on a uniform grid in ln a
-(reference ``twin_coscattering.md`` §4.1, §8):
+(``docs/physics/twin_model.md`` §4.1, §8):
 
 * scale factor normalised by entropy conservation,
   a(T) = [g_*s(T_ref)/g_*s(T)]^{1/3} (T_ref/T), T_ref = m_ν/x_ref (default
@@ -15,8 +15,8 @@ solved at fixed comoving momentum q = p a on a uniform grid in ln a
 
 Optionally the massive twin photon (g = 3, Bose–Einstein, in equilibrium with
 the SM bath) is added to g_* and g_*s with
-:meth:`jaxrelic.thermo.GStar.with_species` (§4.1; the reference's [N] numbers
-exclude it).  Note: the reference's [N] values use a micrOMEGAs-like SM g_*
+:meth:`jaxrelic.thermo.GStar.with_species` (§4.1; the [N] numbers of
+twin_model.md exclude it).  Note: those [N] values use a micrOMEGAs-like SM g_*
 table, jaxrelic ships Saikawa–Shirai (2018); H and s differ accordingly
 (≲ 1 % at 10-200 MeV, see docs/physics/twin_collision_operators.md).
 
@@ -122,21 +122,10 @@ class TwinGrid(eqx.Module):
         return p * p / (E * T) - (E / T) / self.one_plus_delta[:, None]
 
     def yield_from_f(self, f) -> Array:
-        r"""Comoving yield Y_ν = n_ν/s of a distribution f(q) on this grid (§5.9).
+        r"""Yield Y_ν = n_ν/s (particles only), shape (...), of f(q) per spin state, shape (..., n_q) (§5.9).
 
-        Y_ν = 45 g_ν ∫ q² f dq/(4π⁴ g_*s(T_ref) T_ref³), using s a³ =
-        (2π²/45) g_*s(T_ref) T_ref³ (exact for this normalisation of a);
-        trapezoidal rule in ln q over [q_min, q_max].
-
-        Parameters
-        ----------
-        f : array_like, shape (..., n_q)
-            Phase-space density per spin state (particles only).
-
-        Returns
-        -------
-        Array
-            Y_ν (particles only, convention P), shape (...).
+        Y_ν = 45 g_ν ∫ q² f dq/(4π⁴ g_*s(T_ref) T_ref³), using s a³ = (2π²/45) g_*s(T_ref) T_ref³ (exact for this
+        normalisation of a); trapezoidal rule in ln q over [q_min, q_max].
         """
         integral = jnp.sum(self.q_weights * self.q**2 * f, axis=-1)
         return 45.0 * G_NU * integral / (4.0 * jnp.pi**4 * self.g_s_ref * self.T_ref**3)

@@ -7,8 +7,8 @@ in a Fraternal Twin Higgs Model*, arXiv:1805.12139: a Dirac twin neutrino
 :math:`\hat\nu`-:math:`\hat\tau` mixing induced by the U(1)-breaking Dirac mass
 :math:`\mu_1` (:math:`\mu_2 = 0`).
 
-Section numbers (§) refer to the project's physics reference
-``twin_coscattering.md``; the derivations used here are collected in
+Section numbers (§) refer to
+``docs/physics/twin_model.md``; the derivations used here are collected in
 ``docs/physics/twin_processes.md``.
 """
 

@@ -11,14 +11,14 @@ Processes of arXiv:1805.12139 (Cheng, Li, Zheng), Sec. III:
 Leading order in the mixing angle (only :math:`\hat\tau` exchange, vector-like
 diagonal :math:`\hat\tau\hat\tau\hat\gamma` vertex of unit strength), full
 massive-vector polarisation sum :math:`-g^{\mu\nu}+k^\mu k^\nu/m_{\hat\gamma}^2`
-for every external twin photon (reference §2.6, §3.2).  Spin sums Σ|M|² are
+for every external twin photon (twin_model.md §2.6, §3.2).  Spin sums Σ|M|² are
 summed over *all* initial and final spins and polarisations and include
 :math:`\hat e^4`; cross sections are averaged over initial states (4 for the
 annihilations, 2×3 = 6 for S), include the identical-photon factor 1/2 for the
 annihilations, and are in GeV⁻² (§3.7).
 
-Section numbers (§) refer to the project's physics reference
-``twin_coscattering.md``; derivations and checks are in
+Section numbers (§) refer to
+``docs/physics/twin_model.md``; derivations and checks are in
 ``docs/physics/twin_processes.md``.
 
 All functions are pure ``jax.numpy`` functions of a
@@ -224,87 +224,37 @@ def _coeffs_A(model: TwinHiggs) -> dict:
 # Spin-summed squared matrix elements
 # --------------------------------------------------------------------------
 def msq_CS(model: TwinHiggs, t, u) -> Array:
-    r"""Σ|M|² of C_S, :math:`\hat\tau(p_1)\bar{\hat\tau}(p_2)\to\hat\gamma(k_1)\hat\gamma(k_2)` (§3.3).
+    """Σ|M|² of C_S, τ̂(p₁)τ̂̄(p₂) → γ̂(k₁)γ̂(k₂) (§3.3); t = (p₁−k₁)², u = (p₁−k₂)² [GeV²].
 
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    t, u : array_like
-        Mandelstam :math:`t=(p_1-k_1)^2`, :math:`u=(p_1-k_2)^2` in GeV²
-        (:math:`s+t+u = 2m_\tau^2+2m_\gamma^2`).
-
-    Returns
-    -------
-    Array
-        Σ|M|² summed over all spins and polarisations (dimensionless), with
-        :math:`\hat e^4`; vector-like unit diagonal coupling (leading order).
+    Summed over all spins and polarisations, with ê⁴; vector-like unit diagonal coupling (leading order).
     """
     a = model.m_tau**2
     return _sum_keys(_coeffs_CS(model), t - a, u - a)
 
 
 def msq_CA(model: TwinHiggs, t, u) -> Array:
-    r"""Σ|M|² of C_A, :math:`\hat\tau(p_1)\bar{\hat\nu}(p_2)\to\hat\gamma(k_1)\hat\gamma(k_2)` (§3.4).
+    """Σ|M|² of C_A, τ̂(p₁)ν̂̄(p₂) → γ̂(k₁)γ̂(k₂) (§3.4); t = (p₁−k₁)², u = (p₁−k₂)² [GeV²].
 
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    t, u : array_like
-        Mandelstam :math:`t=(p_1-k_1)^2`, :math:`u=(p_1-k_2)^2` in GeV²
-        (:math:`s+t+u = m_\tau^2+m_\nu^2+2m_\gamma^2`).
-
-    Returns
-    -------
-    Array
-        Σ|M|² summed over all spins and polarisations (dimensionless, with
-        :math:`\hat e^4`); :math:`\hat\tau` exchange in t and u channel.
+    Summed over all spins and polarisations, with ê⁴; τ̂ exchange in the t and u channels.
     """
     a = model.m_tau**2
     return _sum_keys(_coeffs_CA(model), t - a, u - a)
 
 
 def msq_A(model: TwinHiggs, t, u) -> Array:
-    r"""Σ|M|² of A, :math:`\hat\nu(p_1)\bar{\hat\nu}(p_2)\to\hat\gamma(k_1)\hat\gamma(k_2)` (§3.6).
+    """Σ|M|² of A, ν̂(p₁)ν̂̄(p₂) → γ̂(k₁)γ̂(k₂) (§3.6); t = (p₁−k₁)², u = (p₁−k₂)² [GeV²].
 
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    t, u : array_like
-        Mandelstam :math:`t=(p_1-k_1)^2`, :math:`u=(p_1-k_2)^2` in GeV²
-        (:math:`s+t+u = 2m_\nu^2+2m_\gamma^2`).
-
-    Returns
-    -------
-    Array
-        Σ|M|² summed over all spins and polarisations (dimensionless, with
-        :math:`\hat e^4`); :math:`\hat\tau` exchange, both vertices off-diagonal.
+    Summed over all spins and polarisations, with ê⁴; τ̂ exchange, both vertices off-diagonal.
     """
     a = model.m_tau**2
     return _sum_keys(_coeffs_A(model), t - a, u - a)
 
 
 def msq_S(model: TwinHiggs, s, u) -> Array:
-    r"""Σ|M|² of S, :math:`\hat\nu(p_1)\hat\gamma(k_1)\to\hat\tau(p_2)\hat\gamma(k_2)` (§3.5).
+    """Σ|M|² of S, ν̂(p₁)γ̂(k₁) → τ̂(p₂)γ̂(k₂) (§3.5); s = (p₁+k₁)², u = (p₁−k₂)² [GeV²].
 
-    Crossing of C_A: Σ|M|²_S(S, U) = -ê⁴ Σ_key [(g_L²+g_R²)V + g_L g_R F] B_key(S, U)
-    with S = s - m_τ², U = u - m_τ².
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    s, u : array_like
-        Mandelstam :math:`s=(p_1+k_1)^2`, :math:`u=(p_1-k_2)^2` in GeV²
-        (:math:`s+t+u = m_\nu^2+m_\tau^2+2m_\gamma^2`).
-
-    Returns
-    -------
-    Array
-        Σ|M|² summed over all spins and polarisations (dimensionless, with
-        :math:`\hat e^4`); s- and u-channel :math:`\hat\tau` exchange.
+    Crossing of C_A: Σ|M|²_S(S, U) = −ê⁴ Σ_key [(g_L²+g_R²)V + g_L g_R F] B_key(S, U), S = s − m_τ²,
+    U = u − m_τ²; summed over all spins and polarisations (s- and u-channel τ̂ exchange).
     """
     a = model.m_tau**2
     return -_sum_keys(_coeffs_CA(model), s - a, u - a)
@@ -314,66 +264,22 @@ def msq_S(model: TwinHiggs, s, u) -> Array:
 # Thresholds
 # --------------------------------------------------------------------------
 def s_threshold_CS(model: TwinHiggs) -> Array:
-    """Threshold (2 m_τ)² of C_S, τ̂τ̂̄ -> γ̂γ̂ (§3.11).
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-
-    Returns
-    -------
-    Array
-        Threshold value of the Mandelstam s in GeV².
-    """
+    """Threshold (2m_τ)² [GeV²] of C_S, τ̂τ̂̄ → γ̂γ̂ (§3.11)."""
     return (2.0 * model.m_tau) ** 2
 
 
 def s_threshold_CA(model: TwinHiggs) -> Array:
-    """Threshold (m_τ + m_ν)² of C_A, τ̂ν̂̄ -> γ̂γ̂ (§3.11).
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-
-    Returns
-    -------
-    Array
-        Threshold value of the Mandelstam s in GeV².
-    """
+    """Threshold (m_τ + m_ν)² [GeV²] of C_A, τ̂ν̂̄ → γ̂γ̂ (§3.11)."""
     return (model.m_tau + model.m_nu) ** 2
 
 
 def s_threshold_A(model: TwinHiggs) -> Array:
-    """Threshold (2 m_ν)² of A, ν̂ν̂̄ -> γ̂γ̂ (§3.11).
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-
-    Returns
-    -------
-    Array
-        Threshold value of the Mandelstam s in GeV².
-    """
+    """Threshold (2m_ν)² [GeV²] of A, ν̂ν̂̄ → γ̂γ̂ (§3.11)."""
     return (2.0 * model.m_nu) ** 2
 
 
 def s_threshold_S(model: TwinHiggs) -> Array:
-    """Threshold s_th = (m_τ + m_γ)² of S, ν̂γ̂ -> τ̂γ̂ (§3.5).
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-
-    Returns
-    -------
-    Array
-        Threshold value of the Mandelstam s in GeV².
-    """
+    """Threshold s_th = (m_τ + m_γ)² [GeV²] of S, ν̂γ̂ → τ̂γ̂ (§3.5)."""
     return (model.m_tau + model.m_gamma) ** 2
 
 
@@ -418,20 +324,9 @@ def _sigma_annihilation(coeffs: dict, s, m_a, m_b, m_c, m_v) -> Array:
 
 
 def sigma_CS(model: TwinHiggs, s) -> Array:
-    r"""Cross section of C_S, :math:`\hat\tau\bar{\hat\tau}\to\hat\gamma\hat\gamma` (§3.3, §3.7).
+    """σ_CS(s) [GeV⁻²] of τ̂τ̂̄ → γ̂γ̂ (§3.3, §3.7); s in GeV².
 
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    s : array_like
-        Mandelstam s (CM energy squared) in GeV².
-
-    Returns
-    -------
-    Array
-        σ_CS(s) in GeV⁻², averaged over the 4 initial spin states, with the
-        identical-photon factor 1/2; 0 for s <= (2 m_τ)².
+    Averaged over the 4 initial spin states, identical-photon factor ½; 0 for s ≤ (2m_τ)².
     """
     m_tau = model.m_tau
     return _sigma_annihilation(
@@ -440,24 +335,11 @@ def sigma_CS(model: TwinHiggs, s) -> Array:
 
 
 def sigma_CA(model: TwinHiggs, s, *, couplings=None) -> Array:
-    r"""Cross section of C_A, :math:`\hat\tau\bar{\hat\nu}\to\hat\gamma\hat\gamma` (§3.4, §3.7).
+    """σ_CA(s) [GeV⁻²] of τ̂ν̂̄ → γ̂γ̂ for one CP channel (ν̂τ̂̄ is equal) (§3.4, §3.7); s in GeV².
 
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    s : array_like
-        Mandelstam s in GeV².
-    couplings : tuple (g_L, g_R), optional
-        Off-diagonal couplings in units of ê replacing ``model.g_L, model.g_R``
-        (σ_CA is the quadratic form (g_L²+g_R²)σ_V + g_L g_R σ_F in them, §3.4).
-
-    Returns
-    -------
-    Array
-        σ_CA(s) in GeV⁻² for one CP channel (τ̂ν̂̄; ν̂τ̂̄ is equal), averaged over
-        4 initial spin states, identical-photon factor 1/2; 0 for
-        s <= (m_τ + m_ν)².
+    Averaged over 4 initial spin states, identical-photon factor ½; 0 for s ≤ (m_τ + m_ν)².
+    ``couplings = (g_L, g_R)`` (units of ê) replaces the model's off-diagonal couplings; σ_CA is the
+    quadratic form (g_L²+g_R²)σ_V + g_L g_R σ_F in them.
     """
     return _sigma_annihilation(
         _coeffs_CA(model, couplings), s, model.m_tau, model.m_nu, model.m_tau, model.m_gamma
@@ -465,20 +347,9 @@ def sigma_CA(model: TwinHiggs, s, *, couplings=None) -> Array:
 
 
 def sigma_A(model: TwinHiggs, s) -> Array:
-    r"""Cross section of A, :math:`\hat\nu\bar{\hat\nu}\to\hat\gamma\hat\gamma` (§3.6, §3.7).
+    """σ_A(s) [GeV⁻²] of ν̂ν̂̄ → γ̂γ̂ (§3.6, §3.7); s in GeV².
 
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    s : array_like
-        Mandelstam s in GeV².
-
-    Returns
-    -------
-    Array
-        σ_A(s) in GeV⁻², averaged over 4 initial spin states, identical-photon
-        factor 1/2; 0 for s <= (2 m_ν)² (and below 4 m_γ²).
+    Averaged over 4 initial spin states, identical-photon factor ½; 0 for s ≤ (2m_ν)² (and below 4m_γ²).
     """
     return _sigma_annihilation(
         _coeffs_A(model), s, model.m_nu, model.m_nu, model.m_tau, model.m_gamma
@@ -486,26 +357,11 @@ def sigma_A(model: TwinHiggs, s) -> Array:
 
 
 def sigma_S(model: TwinHiggs, s, *, couplings=None) -> Array:
-    r"""Coscattering cross section, :math:`\hat\nu\hat\gamma\to\hat\tau\hat\gamma` (§3.5, §3.7).
+    """Coscattering σ_S(s) [GeV⁻²] of ν̂γ̂ → τ̂γ̂ (§3.5, §3.7); s in GeV².
 
-    σ_S = Θ(s - s_th) B_u (-Σ c_key I_key) / [6 · 16π λ(s, m_ν², m_γ²)],
-    s_th = (m_τ + m_γ)², exact angular integration in u at fixed s.
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    s : array_like
-        Mandelstam s in GeV².
-    couplings : tuple (g_L, g_R), optional
-        Off-diagonal couplings in units of ê replacing ``model.g_L, model.g_R``
-        (σ_S is the quadratic form (g_L²+g_R²)σ_V + g_L g_R σ_F in them, §3.5).
-
-    Returns
-    -------
-    Array
-        σ_S(s) in GeV⁻², averaged over g_ν g_γ = 2×3 = 6 initial states, no
-        symmetry factor; exactly 0 for s <= s_th (∝ √(s - s_th) above).
+    σ_S = Θ(s − s_th) B_u (−Σ c_key I_key)/[6 · 16π λ(s, m_ν², m_γ²)], s_th = (m_τ + m_γ)², exact angular
+    integration in u at fixed s. Averaged over g_ν g_γ = 6 initial states, no symmetry factor; exactly 0 for
+    s ≤ s_th, ∝ √(s − s_th) above. ``couplings = (g_L, g_R)`` as in :func:`sigma_CA`.
     """
     s = jnp.asarray(s, dtype=jnp.float64)
     m_nu, m_tau, m_g = model.m_nu, model.m_tau, model.m_gamma
@@ -542,26 +398,11 @@ def sigma_S(model: TwinHiggs, s, *, couplings=None) -> Array:
 
 
 def sigma_CS_closed_form(model: TwinHiggs, s) -> Array:
-    r"""σ_CS(s) from the explicit formula of §3.3 (massive secluded-photon QED), GeV⁻².
+    """σ_CS(s) [GeV⁻²] from the explicit formula of §3.3 (massive secluded-photon QED).
 
-    σ = 4π α̂² / [s(s-4m_τ²)] {[a_s + 2(m_τ²+M²) - 2(m_τ⁴-M⁴)/a_s] ℓ_s
-    - b_s [1 + (2m_τ²+M²)²/(m_τ²(s-4M²)+M⁴)]},
-    a_s = s/2 - M², b_s = ½√((s-4m_τ²)(s-4M²)), ℓ_s = ln[(a_s+b_s)/(a_s-b_s)].
-
-    Independent of the key/J machinery used by :func:`sigma_CS`; kept as a
-    cross-check and for readers.
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    s : array_like
-        Mandelstam s in GeV².
-
-    Returns
-    -------
-    Array
-        σ_CS(s) in GeV⁻² (same conventions as :func:`sigma_CS`); 0 for s <= 4 m_τ².
+    σ = 4π α̂²/[s(s−4m_τ²)] {[a_s + 2(m_τ²+M²) − 2(m_τ⁴−M⁴)/a_s] ℓ_s − b_s [1 + (2m_τ²+M²)²/(m_τ²(s−4M²)+M⁴)]},
+    a_s = s/2 − M², b_s = ½√((s−4m_τ²)(s−4M²)), ℓ_s = ln[(a_s+b_s)/(a_s−b_s)]. Independent of the key/J
+    machinery of :func:`sigma_CS` (a cross-check); same conventions, 0 for s ≤ 4m_τ².
     """
     s = jnp.asarray(s, dtype=jnp.float64)
     mt2 = model.m_tau**2
@@ -588,41 +429,18 @@ def _sigma_v_swave(msq_at_threshold, m_a, m_gamma) -> Array:
 
 
 def sigma_v_swave_CS(model: TwinHiggs) -> Array:
-    """s-wave limit of σ_CS v_rel (v_rel = 2β) in GeV⁻² (§3.3, §3.8); needs m_γ < m_τ.
+    """lim_{v→0} σ_CS v_rel [GeV⁻²] (v_rel = 2β, initial-state averaged; §3.3, §3.8); needs m_γ < m_τ.
 
-    Evaluated from Σ|M|²_CS at threshold, t = u = M² - m_τ² (T₀ = M² - 2m_τ²);
-    equals (π α̂²/m_τ²)(1 - M²/m_τ²)^{3/2}/(1 - M²/2m_τ²)² (secluded dark photon).
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-
-    Returns
-    -------
-    Array
-        lim_{v→0} σ_CS v_rel in GeV⁻², initial-state averaged.
+    From Σ|M|²_CS at threshold, t = u = M² − m_τ²; equals (π α̂²/m_τ²)(1 − M²/m_τ²)^{3/2}/(1 − M²/2m_τ²)².
     """
     t0 = model.m_gamma**2 - model.m_tau**2
     return _sigma_v_swave(msq_CS(model, t0, t0), model.m_tau, model.m_gamma)
 
 
 def sigma_v_swave_A(model: TwinHiggs) -> Array:
-    """s-wave limit of σ_A v_rel (v_rel = 2β) in GeV⁻² (§3.8, CMB/indirect detection §7.3).
+    """lim_{v→0} σ_A v_rel [GeV⁻²] (v_rel = 2β; §3.8, CMB/indirect detection §7.3); needs m_γ < m_ν.
 
-    Evaluated from Σ|M|²_A at threshold, t = u = M² - m_ν² (T₀ = M² - m_ν² - m_τ²);
-    needs m_γ < m_ν.
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-
-    Returns
-    -------
-    Array
-        lim_{v→0} σ_A v_rel in GeV⁻², averaged over the 4 spin states of the
-        Dirac ν̂ν̂̄ pair.
+    From Σ|M|²_A at threshold, t = u = M² − m_ν²; averaged over the 4 spin states of the ν̂ν̂̄ pair.
     """
     t0 = model.m_gamma**2 - model.m_nu**2
     return _sigma_v_swave(msq_A(model, t0, t0), model.m_nu, model.m_gamma)

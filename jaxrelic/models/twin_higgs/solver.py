@@ -1,6 +1,6 @@
 r"""Relic-abundance solvers of twin-neutrino dark matter (arXiv:1805.12139, Sec. V).
 
-Physics reference: ``twin_coscattering.md`` §5, §6, §8; the equations as
+Physics reference: ``docs/physics/twin_model.md`` §5, §6, §8; the equations as
 implemented, conventions and convergence are in ``docs/physics/twin_solvers.md``.
 
 Everything lives on one :class:`~jaxrelic.models.twin_higgs.TwinGrid`: a
@@ -186,46 +186,20 @@ def _rhs_log_yield(t, y, args):
 
 def solve_coannihilation(model: TwinHiggs, grid: TwinGrid, *, rtol=1e-8, atol=1e-10,
                          max_steps: int = 8192, adjoint: str = "reverse") -> CoannihilationSolution:
-    r"""Coannihilation total density, Eq. (27), in convention P (§5.1).
-
-    Solves
+    """Coannihilation total density, Eq. (27), in convention P (§5.1).
 
         dY_tot/d ln a = −(s/H) ⟨σv⟩_eff [Y_tot² − (Y_tot^eq)²],
-        ⟨σv⟩_eff = ⟨σv⟩_CS r_τ² + 2⟨σv⟩_CA r_τ r_ν + ⟨σv⟩_A r_ν²,
-        r_i = n_i^eq/(n_τ^eq + n_ν^eq),
+        ⟨σv⟩_eff = ⟨σv⟩_CS r_τ² + 2⟨σv⟩_CA r_τ r_ν + ⟨σv⟩_A r_ν²,  r_i = n_i^eq/(n_τ^eq + n_ν^eq)
 
-    (the paper's ⟨σv⟩_{C_A} is twice the single-channel τν̄ → γγ value, §5.1)
-    from Y_tot = Y_tot^eq at x₀, with state y = ln Y_tot and the stiff
-    ``Kvaerno5`` of :func:`~jaxrelic.numerics.ode.solve_ode` (s⟨σv⟩_eff Y/H
-    reaches ~1e11 at x₀ = 5).  The coefficients are computed on the ln a nodes
-    and interpolated with cubic splines in ln a (of ln(s⟨σv⟩_eff/H) and ln Y^eq).
+    (the paper's ⟨σv⟩_{C_A} is twice the single-channel τν̄ → γγ value, §5.1), from Y_tot = Y_tot^eq at x₀,
+    state y = ln Y_tot, stiff ``Kvaerno5`` of :func:`~jaxrelic.numerics.ode.solve_ode` (s⟨σv⟩_eff Y/H reaches
+    ~1e11 at x₀ = 5); coefficients on the ln a nodes of ``grid``, cubic splines in ln a of ln(s⟨σv⟩_eff/H) and
+    ln Y^eq. ``rtol``, ``atol`` apply to ln Y_tot; ``max_steps`` is the step budget (status MAX_STEPS beyond);
+    ``adjoint`` (static) "reverse" for ``jax.grad``, "forward" for ``jax.jvp``/``jacfwd``.
 
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    grid : TwinGrid
-        (ln a, q) grid; only the ln a axis is used.
-    rtol, atol : float
-        ODE tolerances on ln Y_tot.
-    max_steps : int
-        ODE step budget (status MAX_STEPS beyond).
-    adjoint : {"reverse", "forward"}
-        Differentiation mode of the ODE solve (static): ``"reverse"`` for
-        ``jax.grad``/``jacrev``, ``"forward"`` for ``jax.jvp``/``jacfwd``
-        (:func:`~jaxrelic.numerics.ode.solve_ode`).
-
-    Returns
-    -------
-    CoannihilationSolution
-        ln Y_tot, ln R on the ln a nodes and Ω_CA h².
-
-    Notes
-    -----
-    :func:`jaxrelic.engines.solve_network` is not used: it integrates in ln x
-    on its own output grid with a yield floor of 1e-30 and rate limiters, while
-    §5.7 needs ln R on the TwinGrid's ln a nodes to full relative precision
-    (R ~ e^{+270} at x = 300).  The same shared ODE wrapper is used.
+    :func:`jaxrelic.engines.solve_network` is not used: it integrates in ln x on its own output grid with a
+    yield floor of 1e-30 and rate limiters, while §5.7 needs ln R on the TwinGrid's ln a nodes to full relative
+    precision (R ~ e^{+270} at x = 300). The same ODE wrapper is shared.
     """
     ln_Ynu, ln_Ytau = _log_yields_eq(model, grid)
     ln_Ytot_eq = jnp.logaddexp(ln_Ynu, ln_Ytau)
@@ -254,23 +228,14 @@ def solve_coannihilation(model: TwinHiggs, grid: TwinGrid, *, rtol=1e-8, atol=1e
 # Exponential integrator (§8) for ∂y/∂ln a = (K/H)(F − y)
 # ----------------------------------------------------------------------------
 def exponential_step(y, F0, F1, kappa) -> Array:
-    r"""One exact exponential-integrator step of ∂y/∂ln a = (K/H)(F − y) (§8).
+    """One exact exponential-integrator step of ∂y/∂ln a = (K/H)(F − y) (§8), element-wise.
 
-    With F linear in ln a over the step and κ = ½(K₀/H₀ + K₁/H₁) h:
+    With F linear in ln a over the step (F0 → F1) and κ = ½(K₀/H₀ + K₁/H₁) h ≥ 0 (may be +inf: y₁ = F₁):
 
         y₁ = F₁ + (y₀ − F₀) e^{−κ} − (F₁ − F₀)(1 − e^{−κ})/κ,
 
-    evaluated with −expm1(−κ)/κ (→ 1 − κ/2 for κ → 0).  Unconditionally
-    stable; exact for constant K/H and linear F.  Element-wise (any shape).
-
-    Parameters
-    ----------
-    y : Array
-        Value at the start of the step.
-    F0, F1 : Array
-        Relaxation target at the start and end of the step.
-    kappa : Array
-        Dimensionless step rate κ ≥ 0 (may be +inf: y₁ = F₁).
+    evaluated with −expm1(−κ)/κ (→ 1 − κ/2 for κ → 0). Unconditionally stable; exact for constant K/H and
+    linear F.
     """
     small = kappa < 1e-8
     ks = jnp.where(small, 1.0, kappa)
@@ -300,26 +265,12 @@ def _scan_relaxation(rate, F, y0):
 # (b) Integrated coscattering, Eq. (28)
 # ----------------------------------------------------------------------------
 def solve_coscattering_integrated(model: TwinHiggs, grid: TwinGrid):
-    r"""Momentum-integrated coscattering equation, Eq. (28) (§5.2).
+    """Momentum-integrated coscattering equation, Eq. (28) (§5.2): returns (Y_ν(a), Ω h²).
 
-        dY_ν/d ln a = −(n_γ^eq ⟨σv⟩_S / H)(Y_ν − Y_ν^eq),  Y_ν(a₀) = Y_ν^eq(a₀),
+        dY_ν/d ln a = −(n_γ^eq ⟨σv⟩_S/H)(Y_ν − Y_ν^eq),  Y_ν(a₀) = Y_ν^eq(a₀),
 
-    integrated with the exponential integrator of §8 on the ln a nodes (the
-    equation is linear; Y^eq is linear within a step in the scheme).
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    grid : TwinGrid
-        Grid (ln a axis).
-
-    Returns
-    -------
-    Y_nu : Array, shape (n_a,)
-        Y_ν (particles only) on the ln a nodes.
-    omega_h2 : Array
-        2.7437e8 m_ν · 2 Y_ν(a_end).
+    integrated with the exponential integrator of §8 on the ln a nodes (the equation is linear). Y_ν is per
+    particle (shape (n_a,)); Ω h² = 2.7437e8 m_ν · 2 Y_ν(a_end).
     """
     Y, omega, _ = _coscattering_integrated(model, grid)
     return Y, omega
@@ -379,30 +330,15 @@ def _p_integral(grid: TwinGrid, integrand) -> Array:
 
 
 def solve_momentum(grid: TwinGrid, ops: CollisionOperators, ln_R, *, include_CA: bool = True) -> MomentumSolution:
-    r"""General linear form of §5.7 (Eq. 38 with C̃_ID and C̃_CA) on all q modes.
+    """General linear form of §5.7 (Eq. (38) with C̃_ID and C̃_CA) on all q modes.
 
         ∂f_ν/∂ln a = (K/H)(F − f_ν),
         K = C̃_S + C̃_ID + R C̃_CA,  F = [(C̃_S + C̃_ID) R + C̃_CA] f_ν^eq / K,
 
-    f_ν(q, a₀) = F(q, a₀); exponential integrator of §8 per q node, vectorised
-    over q, ``jax.lax.scan`` over ln a.  F is formed in log space (R f^eq =
-    exp(ln R − E/T), §8).  With ln R ≡ 0 and ``include_CA=False`` this is
-    Eq. (35) (C̃ = C̃_S + C̃_ID); with C̃_CA = 0 it is the paper's Eq. (38).
-
-    Parameters
-    ----------
-    grid : TwinGrid
-        (ln a, q) grid.
-    ops : CollisionOperators
-        C̃_S, C̃_ID, C̃_CA on the grid, shape (n_a, n_q), GeV.
-    ln_R : Array, shape (n_a,)
-        ln R(a) = ln(Y_τ/Y_τ^eq).
-    include_CA : bool
-        Include the C_A term (static).
-
-    Returns
-    -------
-    MomentumSolution
+    f_ν(q, a₀) = F(q, a₀); exponential integrator of §8 per q node, vectorised over q, ``jax.lax.scan`` over
+    ln a. F is formed in log space (R f^eq = exp(ln R − E/T), §8). ``ops``: operators on ``grid`` [GeV];
+    ``ln_R`` (n_a,) = ln(Y_τ/Y_τ^eq). With ln R ≡ 0 and ``include_CA=False`` (static) this is Eq. (35)
+    (C̃ = C̃_S + C̃_ID); with C̃_CA = 0 it is the paper's Eq. (38).
     """
     h = grid.ln_a[1] - grid.ln_a[0]
     conv = ops.S + ops.ID

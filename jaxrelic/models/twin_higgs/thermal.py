@@ -1,7 +1,7 @@
 r"""Thermally averaged cross sections ⟨σv⟩ of the twin-neutrino processes.
 
 Processes of arXiv:1805.12139 (Cheng, Li, Zheng), Sec. III, averaged with
-Maxwell–Boltzmann statistics (reference ``twin_coscattering.md`` §4.3):
+Maxwell–Boltzmann statistics (``docs/physics/twin_model.md`` §4.3):
 
     ⟨σv⟩₁₂(T) = ∫_{s_min}^∞ ds σ(s) λ(s, m₁², m₂²) K₁(√s/T)/√s
                ÷ [8 m₁² m₂² T K₂(m₁/T) K₂(m₂/T)],
@@ -70,22 +70,9 @@ def _annihilation_sqrt_s_min(m_a, m_b, m_gamma):
 
 
 def sigma_v_CS(model: TwinHiggs, T, *, n_nodes: int = N_NODES) -> Array:
-    r"""⟨σv⟩ of C_S, :math:`\hat\tau\bar{\hat\tau}\to\hat\gamma\hat\gamma` (§3.3, §4.3).
+    """⟨σv⟩_CS(T) [GeV⁻²] of τ̂τ̂̄ → γ̂γ̂ (§3.3, §4.3); T [GeV], any shape; ``n_nodes`` Gauss–Laguerre nodes.
 
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    T : array_like
-        Temperature in GeV (any shape).
-    n_nodes : int, optional
-        Generalised Gauss–Laguerre nodes (static).
-
-    Returns
-    -------
-    Array
-        ⟨σv⟩_CS(T) in GeV⁻², same shape as ``T``; MB statistics, averaged over
-        the 4 initial spin states, identical-photon factor 1/2 included.
+    MB statistics, averaged over the 4 initial spin states, identical-photon factor ½ included.
     """
     m_tau = model.m_tau
     return thermal_average(
@@ -99,24 +86,9 @@ def sigma_v_CS(model: TwinHiggs, T, *, n_nodes: int = N_NODES) -> Array:
 
 
 def sigma_v_CA(model: TwinHiggs, T, *, n_nodes: int = N_NODES) -> Array:
-    r"""⟨σv⟩ of C_A, :math:`\hat\tau\bar{\hat\nu}\to\hat\gamma\hat\gamma` (§3.4, §4.3).
+    """⟨σv⟩_CA(T) [GeV⁻²] of τ̂ν̂̄ → γ̂γ̂, one CP channel (ν̂τ̂̄ is equal) (§3.4, §4.3).
 
-    One CP channel (τ̂ν̂̄; ν̂τ̂̄ is equal).  In the coannihilation equation (27)
-    of the paper, read in convention P, the coefficient is 2 ⟨σv⟩_CA (§5.1).
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    T : array_like
-        Temperature in GeV.
-    n_nodes : int, optional
-        Generalised Gauss–Laguerre nodes (static).
-
-    Returns
-    -------
-    Array
-        ⟨σv⟩_CA(T) in GeV⁻² (MB, 4 initial spin states, factor 1/2).
+    MB, 4 initial spin states, factor ½. In Eq. (27) read in convention P the coefficient is 2⟨σv⟩_CA (§5.1).
     """
     return thermal_average(
         lambda s: sigma_CA(model, s),
@@ -129,22 +101,7 @@ def sigma_v_CA(model: TwinHiggs, T, *, n_nodes: int = N_NODES) -> Array:
 
 
 def sigma_v_A(model: TwinHiggs, T, *, n_nodes: int = N_NODES) -> Array:
-    r"""⟨σv⟩ of A, :math:`\hat\nu\bar{\hat\nu}\to\hat\gamma\hat\gamma` (§3.6, §4.3).
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    T : array_like
-        Temperature in GeV.
-    n_nodes : int, optional
-        Generalised Gauss–Laguerre nodes (static).
-
-    Returns
-    -------
-    Array
-        ⟨σv⟩_A(T) in GeV⁻² (MB, 4 initial spin states, factor 1/2); ∝ θ₁⁴.
-    """
+    """⟨σv⟩_A(T) [GeV⁻²] of ν̂ν̂̄ → γ̂γ̂ (§3.6, §4.3); MB, 4 initial spin states, factor ½; ∝ θ₁⁴."""
     m_nu = model.m_nu
     return thermal_average(
         lambda s: sigma_A(model, s),
@@ -157,26 +114,11 @@ def sigma_v_A(model: TwinHiggs, T, *, n_nodes: int = N_NODES) -> Array:
 
 
 def sigma_v_S(model: TwinHiggs, T, *, n_nodes: int = N_NODES) -> Array:
-    r"""⟨σv⟩ of coscattering S, :math:`\hat\nu\hat\gamma\to\hat\tau\hat\gamma` (§3.5, §4.3).
+    """⟨σv⟩_S(T) [GeV⁻²] per ν̂–γ̂ pair of coscattering ν̂γ̂ → τ̂γ̂ (§3.5, §4.3).
 
-    The process threshold √s_th = m_τ + m_γ lies above m_ν + m_γ; the
-    w-integral starts there (σ_S ∝ √(s − s_th)) and carries the factor
-    e^{−(m_τ − m_ν)/T} explicitly (§4.3).
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    T : array_like
-        Temperature in GeV.
-    n_nodes : int, optional
-        Generalised Gauss–Laguerre nodes (static).
-
-    Returns
-    -------
-    Array
-        ⟨σv⟩_S(T) in GeV⁻² per ν̂–γ̂ pair (MB, averaged over g_ν g_γ = 6
-        initial states); the up-scattering rate per ν̂ is n_γ^eq ⟨σv⟩_S.
+    MB, averaged over g_ν g_γ = 6 initial states; the up-scattering rate per ν̂ is n_γ^eq ⟨σv⟩_S. The
+    threshold √s_th = m_τ + m_γ lies above m_ν + m_γ: the w-integral starts there (σ_S ∝ √(s − s_th)) and
+    carries the factor e^{−(m_τ − m_ν)/T} explicitly.
     """
     return thermal_average(
         lambda s: sigma_S(model, s),
@@ -189,24 +131,9 @@ def sigma_v_S(model: TwinHiggs, T, *, n_nodes: int = N_NODES) -> Array:
 
 
 def reaction_density_S(model: TwinHiggs, T, *, n_nodes: int = N_NODES) -> Array:
-    r"""Equilibrium S reaction density n_ν^eq n_γ^eq ⟨σv⟩_S in GeV⁴ (§5.4, §5.8).
+    """Equilibrium S reaction density n_ν^eq n_γ^eq ⟨σv⟩_S [GeV⁴] (§5.4, §5.8; particles only).
 
-    Equals g_ν ∫ d³p/(2π)³ f_ν^eq(p) C̃_S(p, T) (normalisation identity of
-    §5.4), i.e. the S part of 𝒦(a) in the τ̂ equation of §5.8.
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    T : array_like
-        Temperature in GeV.
-    n_nodes : int, optional
-        Gauss–Laguerre nodes of ⟨σv⟩_S (static).
-
-    Returns
-    -------
-    Array
-        Reaction density in GeV⁴ (MB number densities, particles only).
+    Equals g_ν ∫d³p/(2π)³ f_ν^eq C̃_S (normalisation identity of §5.4), the S part of 𝒦(a) in §5.8.
     """
     T = jnp.asarray(T, dtype=jnp.float64)
     return (
@@ -217,22 +144,9 @@ def reaction_density_S(model: TwinHiggs, T, *, n_nodes: int = N_NODES) -> Array:
 
 
 def reaction_density_ID(model: TwinHiggs, T) -> Array:
-    r"""Equilibrium inverse-decay density n_τ^eq Γ_D K₁(m_τ/T)/K₂(m_τ/T) in GeV⁴ (§5.5).
+    """Equilibrium inverse-decay density n_τ^eq Γ_D K₁(m_τ/T)/K₂(m_τ/T) [GeV⁴] (§5.5).
 
-    Equals g_ν ∫ d³p/(2π)³ f_ν^eq(p) C̃_ID(p, T) (§5.5), the ID part of 𝒦(a)
-    in §5.8; exactly zero when the decay is closed (r ≥ Δ).
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    T : array_like
-        Temperature in GeV.
-
-    Returns
-    -------
-    Array
-        Reaction density in GeV⁴ (time-dilated decay rate times n_τ^eq).
+    Equals g_ν ∫d³p/(2π)³ f_ν^eq C̃_ID, the ID part of 𝒦(a) in §5.8; exactly zero for r ≥ Δ.
     """
     T = jnp.asarray(T, dtype=jnp.float64)
     z = model.m_tau / T

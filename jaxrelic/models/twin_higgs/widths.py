@@ -13,8 +13,8 @@ Final states included in the three-body width and the twin-photon width: the
 charged leptons e, μ, τ (``LEPTONS``).  Hadronic channels (Q² > 4 m_π²) are
 *not* included, so for m_τ̂ - m_ν̂ > 2 m_π the three-body width is a lower bound.
 
-Section numbers (§) refer to the project's physics reference
-``twin_coscattering.md`` (§3.9); derivations and checks are in
+Section numbers (§) refer to
+``docs/physics/twin_model.md`` (§3.9); derivations and checks are in
 ``docs/physics/twin_processes.md``.
 """
 
@@ -55,28 +55,11 @@ _GL_X, _GL_W = gauss_legendre(_N_GL)
 
 # ---------------------------------------------------------------- two-body
 def msq_two_body(m_in, m_out, m_vec_sq, g_L, g_R, e_hat) -> Array:
-    r"""Σ|M|² of F → f V for the vertex ê γ^μ (g_L P_L + g_R P_R) (§3.9).
+    """Σ|M|² [GeV²] of F → f V for the vertex ê γ^μ (g_L P_L + g_R P_R) (§3.9).
 
-    Σ|M|² = ê² {(g_L²+g_R²)[m_in² + m_out² - 2M² + (m_in²-m_out²)²/M²]
-    - 12 g_L g_R m_in m_out}, summed over all spins and the three polarisations
-    (full sum -g + kk/M²; the (m_in²-m_out²)²/M² term is the longitudinal /
-    Goldstone piece, §2.6).
-
-    Parameters
-    ----------
-    m_in, m_out : array_like
-        Masses of the decaying and the final fermion in GeV.
-    m_vec_sq : array_like
-        Vector mass squared M² (or virtuality Q² for an off-shell vector) in GeV².
-    g_L, g_R : array_like
-        Chiral couplings in units of ê.
-    e_hat : array_like
-        Gauge coupling ê.
-
-    Returns
-    -------
-    Array
-        Σ|M|² in GeV².
+    Σ|M|² = ê² {(g_L²+g_R²)[m_in² + m_out² − 2M² + (m_in²−m_out²)²/M²] − 12 g_L g_R m_in m_out}, summed over
+    all spins and the three polarisations (full −g + kk/M²; the (m_in²−m_out²)²/M² term is the longitudinal /
+    Goldstone piece, §2.6). Masses in GeV; ``m_vec_sq`` = M² or the virtuality Q² [GeV²]; g_L, g_R in units of ê.
     """
     d2 = (m_in - m_out) * (m_in + m_out)
     return e_hat**2 * (
@@ -86,20 +69,9 @@ def msq_two_body(m_in, m_out, m_vec_sq, g_L, g_R, e_hat) -> Array:
 
 
 def width_two_body(m_in, m_out, m_vec, g_L, g_R, e_hat) -> Array:
-    r"""Γ(F → f V) = p* Σ|M|² / (16π m_in²) in GeV (§3.9); 0 when closed.
+    """Γ(F → f V) = p* Σ|M|²/(16π m_in²) [GeV] (§3.9), p* = λ^{1/2}(m_in², m_out², M²)/(2m_in).
 
-    Parameters
-    ----------
-    m_in, m_out, m_vec : array_like
-        Masses in GeV (decaying fermion, final fermion, vector).
-    g_L, g_R, e_hat : array_like
-        Couplings as in :func:`msq_two_body`.
-
-    Returns
-    -------
-    Array
-        Width in GeV, with p* = λ^{1/2}(m_in², m_out², M²)/(2 m_in); exactly 0
-        for m_in <= m_out + m_vec.
+    Masses in GeV, couplings as in :func:`msq_two_body`; exactly 0 for m_in ≤ m_out + m_vec.
     """
     open_ = m_in > m_out + m_vec
     # factorised λ = (m_in-m_out-M)(m_in-m_out+M)((m_in+m_out)²-M²); the closed
@@ -115,38 +87,17 @@ def width_two_body(m_in, m_out, m_vec, g_L, g_R, e_hat) -> Array:
 
 
 def msq_D(model: TwinHiggs, q2=None) -> Array:
-    r"""Σ|M|² of D, :math:`\hat\tau\to\hat\nu\hat\gamma^{(*)}` (§3.9), GeV².
+    """Σ|M|² [GeV²] of D, τ̂ → ν̂γ̂^(*) (§3.9), summed over all spins and polarisations.
 
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    q2 : array_like, optional
-        Vector mass squared / virtuality in GeV²; default m_γ² (on shell).
-
-    Returns
-    -------
-    Array
-        Σ|M|² summed over all spins and polarisations, in GeV².  Also the
-        spin-summed Σ|M|² of the inverse decay ID, ν̂γ̂ → τ̂.
+    ``q2``: vector mass² / virtuality [GeV²], default m_γ² (on shell). Also the spin-summed Σ|M|² of the
+    inverse decay ID, ν̂γ̂ → τ̂.
     """
     q2 = model.m_gamma**2 if q2 is None else q2
     return msq_two_body(model.m_tau, model.m_nu, q2, model.g_L, model.g_R, model.e_hat)
 
 
 def width_D(model: TwinHiggs) -> Array:
-    r"""Two-body width Γ_D of :math:`\hat\tau\to\hat\nu\hat\gamma` in GeV (§3.9).
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-
-    Returns
-    -------
-    Array
-        Γ_D = p* Σ|M|²_D/(16π m_τ²) in GeV for r < Δ; exactly 0 for r >= Δ.
-    """
+    """Two-body width Γ_D = p* Σ|M|²_D/(16π m_τ²) [GeV] of τ̂ → ν̂γ̂ (§3.9); exactly 0 for r ≥ Δ."""
     return width_two_body(
         model.m_tau, model.m_nu, model.m_gamma, model.g_L, model.g_R, model.e_hat
     )
@@ -154,27 +105,10 @@ def width_D(model: TwinHiggs) -> Array:
 
 # ---------------------------------------------------------------- twin photon
 def width_vector_to_ff(q2, epsilon, m_f, charge=-1.0, n_c=1) -> Array:
-    r"""Γ(γ̂^(*) → f f̄) of a (virtual) twin photon of mass² q2, in GeV (§3.9).
+    """Γ(γ̂^(*) → f f̄) [GeV] of a (virtual) twin photon of mass² ``q2`` [GeV²] (§3.9).
 
-    Γ = (ε² α Q_f² N_c / 3) √q2 (1 + 2 m_f²/q2) √(1 - 4 m_f²/q2), zero below 4 m_f².
-
-    Parameters
-    ----------
-    q2 : array_like
-        Mass squared or virtuality of the twin photon in GeV².
-    epsilon : array_like
-        Kinetic mixing ε.
-    m_f : float
-        Fermion mass in GeV.
-    charge : float, optional
-        Electric charge Q_f (default -1, charged lepton).
-    n_c : int, optional
-        Number of colours N_c (default 1).
-
-    Returns
-    -------
-    Array
-        Width in GeV (unpolarised average over the three vector polarisations).
+    Γ = (ε² α Q_f² N_c/3) √q2 (1 + 2m_f²/q2) √(1 − 4m_f²/q2), zero below 4m_f² (averaged over the three
+    polarisations); m_f in GeV, ``charge`` Q_f (default −1), ``n_c`` colours (default 1).
     """
     q2 = jnp.asarray(q2, dtype=jnp.float64)
     lo = 4.0 * m_f**2
@@ -189,20 +123,7 @@ def width_vector_to_ff(q2, epsilon, m_f, charge=-1.0, n_c=1) -> Array:
 
 
 def width_gamma_hat(model: TwinHiggs, channels=LEPTONS) -> Array:
-    r"""Total width of the twin photon into the SM final states ``channels``, GeV (§3.9).
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point (uses m_γ and ε).
-    channels : tuple of (m_f, Q_f, N_c), optional
-        Final states; default the charged leptons (hadrons not included).
-
-    Returns
-    -------
-    Array
-        Σ_f Γ(γ̂ → f f̄) in GeV (∝ ε²).
-    """
+    """Σ_f Γ(γ̂ → f f̄) [GeV, ∝ ε²] into the SM ``channels`` (m_f, Q_f, N_c), default charged leptons (§3.9)."""
     q2 = model.m_gamma**2
     return sum(
         width_vector_to_ff(q2, model.epsilon, m_f, q_f, n_c) for m_f, q_f, n_c in channels
@@ -211,34 +132,15 @@ def width_gamma_hat(model: TwinHiggs, channels=LEPTONS) -> Array:
 
 # ---------------------------------------------------------------- three-body
 def width_3body_channel(model: TwinHiggs, m_f, charge=-1.0, n_c=1) -> Array:
-    r"""Three-body width :math:`\hat\tau\to\hat\nu f\bar f` via off-shell γ̂ (§3.9), GeV.
+    """Γ₃ [GeV] of τ̂ → ν̂ f f̄ via an off-shell γ̂ (§3.9), one SM fermion (m_f [GeV], Q_f, N_c).
 
-    Γ₃ = ∫_{4m_f²}^{(m_τ-m_ν)²} dQ² Γ_D(M² → Q²) √Q² Γ_{γ̂*→ff̄}(Q²) / [π (Q² - m_γ²)²],
+    Γ₃ = ∫_{4m_f²}^{(m_τ−m_ν)²} dQ² Γ_D(M² → Q²) √Q² Γ_{γ̂*→ff̄}(Q²)/[π (Q² − m_γ²)²],
 
-    where Γ_D(M² → Q²) is the two-body width with the vector mass replaced by
-    the virtuality (the SM current is conserved, so the virtual vector's
-    effective polarisation sum is -g + QQ/Q²).  The twin-photon width in the
-    propagator is neglected, which is valid for r > Δ (no pole in the range).
-    Integral: Q² = lo + (hi - lo) sin²φ, 96-point Gauss-Legendre in φ ∈ [0, π/2]
-    (removes the square-root end points; accurate to ≲1e-8 unless r - Δ is
-    tiny, where the propagator peaks at the upper end).
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point (uses m_ν, Δ, r, θ₁, ê, ε).
-    m_f : float
-        SM fermion mass in GeV.
-    charge : float, optional
-        Electric charge Q_f (default -1).
-    n_c : int, optional
-        Colours N_c (default 1).
-
-    Returns
-    -------
-    Array
-        Γ₃ in GeV (∝ ε² θ₁²); 0 if m_τ - m_ν <= 2 m_f; NaN for r < Δ, where the
-        twin photon is on shell and :func:`width_D` is the physical width.
+    Γ_D(M² → Q²) being the two-body width at virtuality Q² (the SM current is conserved, so the virtual vector's
+    effective polarisation sum is −g + QQ/Q²). The γ̂ width in the propagator is neglected (no pole for r > Δ).
+    Q² = lo + (hi − lo) sin²φ with 96-point Gauss–Legendre in φ ∈ [0, π/2] (removes the square-root end points;
+    ≲ 1e-8 unless r − Δ is tiny). Result ∝ ε² θ₁²; 0 if m_τ − m_ν ≤ 2m_f; NaN for r < Δ, where γ̂ is on shell
+    and :func:`width_D` is the physical width.
     """
     m_tau, m_nu = model.m_tau, model.m_nu
     lo = 4.0 * m_f**2
@@ -271,37 +173,10 @@ def width_3body_channel(model: TwinHiggs, m_f, charge=-1.0, n_c=1) -> Array:
 
 
 def width_3body(model: TwinHiggs, channels=LEPTONS) -> Array:
-    r"""Γ₃ summed over the SM final states ``channels`` (default e, μ, τ), GeV (§3.9).
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    channels : tuple of (m_f, Q_f, N_c), optional
-        SM fermion pairs; default ``LEPTONS`` (hadronic channels omitted).
-
-    Returns
-    -------
-    Array
-        Σ_f Γ(τ̂ → ν̂ f f̄) in GeV; NaN for r < Δ (see :func:`width_3body_channel`).
-    """
+    """Σ_f Γ(τ̂ → ν̂ f f̄) [GeV] over ``channels`` (default e, μ, τ; no hadrons) (§3.9); NaN for r < Δ."""
     return sum(width_3body_channel(model, m_f, q_f, n_c) for m_f, q_f, n_c in channels)
 
 
 def width_tau(model: TwinHiggs, channels=LEPTONS) -> Array:
-    r"""Total twin-tau width in GeV: Γ_D for r < Δ, else Γ₃ (§3.1, §3.9).
-
-    Parameters
-    ----------
-    model : TwinHiggs
-        Parameter point.
-    channels : tuple of (m_f, Q_f, N_c), optional
-        SM final states of the three-body decay (default ``LEPTONS``).
-
-    Returns
-    -------
-    Array
-        Γ_τ̂ in GeV.  For r < Δ the ε²-suppressed off-shell contribution is
-        neglected next to Γ_D.
-    """
+    """Total τ̂ width [GeV]: Γ_D for r < Δ (the ε²-suppressed off-shell part neglected), else Γ₃ (§3.1, §3.9)."""
     return jnp.where(model.decay_open, width_D(model), width_3body(model, channels))
