@@ -152,3 +152,26 @@ def test_solve_for_converges_at_ftol_1e8(mass):
     root = jaxrelic.solve_for("wimp", "sigma_v", "omega_h2", 0.12, {"mass": mass}, x0=2.2e-26, ftol=1e-8)
     assert root.converged and root.iterations <= 10, (root.iterations, root.reason)
     assert abs(root.achieved / 0.12 - 1.0) <= 1e-8
+
+
+def test_gradient_finite_when_rates_are_nonfinite_far_above_the_start():
+    """The automatic start probes down to x = 1e-8 (T = 1e8 m); rates that are NaN there (a user's
+    σ(s) outside its validity) must not reach Ω or its gradient when the start is x = 1: Ω and
+    dΩ/dm equal those of the same model with finite rates (a jnp.where branch used to leak NaN)."""
+    import jax
+
+    from jaxrelic.engines.network import NetworkRates
+    from jaxrelic.models.wimp import WIMP
+
+    class FarNaN(WIMP):
+        def rates(self, T):
+            r = super().rates(T)
+            return NetworkRates(jnp.where(T > 1e4 * self.mass, jnp.nan, r.sigma_v), r.conversion, r.decay)
+
+    bg = Background.standard_model()
+    for cls in (FarNaN, WIMP):
+        omega, grad = jax.jit(jax.value_and_grad(lambda m: solve_network(cls(mass=m), bg).omega_h2))(100.0)
+        if cls is FarNaN:
+            ref = (float(omega), float(grad))
+    assert np.isfinite(ref[1])
+    assert ref == (float(omega), float(grad))

@@ -346,9 +346,13 @@ def equilibrium_rate(model, background, t):
 
 def _auto_start(model, background):
     """(t_start, R at t_start): t = 0 if R(x=1) ≥ R_EQ_START, else where R = R_EQ_START (ln-ln
-    interpolation on X_START_NODES nodes down to X_START_MIN; X_START_MIN if never reached)."""
+    interpolation on X_START_NODES nodes down to X_START_MIN; X_START_MIN if never reached).
+
+    Not differentiated: the relic does not depend on where in equilibrium it starts (< 1e-7 for
+    R ≥ 6.5, number_density_network.md), and the probes reach T ~ 1e8 m where a user's rates may be
+    non-finite; without ``stop_gradient`` such an unselected probe would make every gradient NaN."""
     ts = jnp.linspace(0.0, np.log(X_START_MIN), X_START_NODES)
-    lnR = jnp.log(jax.vmap(lambda t: equilibrium_rate(model, background, t))(ts))
+    lnR = jax.lax.stop_gradient(jnp.log(jax.vmap(lambda t: equilibrium_rate(model, background, t))(ts)))
     target = np.log(R_EQ_START)
     fast = lnR >= target
     k = jnp.argmax(fast)  # first node (from x = 1 down) with R ≥ R_EQ_START
@@ -356,8 +360,8 @@ def _auto_start(model, background):
     d0, d1 = lnR[km] - target, lnR[k] - target
     frac = jnp.clip(-d0 / jnp.where(d1 == d0, 1.0, d1 - d0), 0.0, 1.0)
     t_cross = ts[km] + frac * (ts[k] - ts[km])
-    t_start = jnp.where(fast[0], 0.0, jnp.where(jnp.any(fast), t_cross, ts[-1]))
-    return t_start, equilibrium_rate(model, background, t_start)
+    t_start = jax.lax.stop_gradient(jnp.where(fast[0], 0.0, jnp.where(jnp.any(fast), t_cross, ts[-1])))
+    return t_start, jax.lax.stop_gradient(equilibrium_rate(model, background, t_start))
 
 
 def make_grid(t0, t1, n_steps=N_STEPS):

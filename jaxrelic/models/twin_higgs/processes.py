@@ -274,8 +274,8 @@ def s_threshold_CA(model: TwinHiggs) -> Array:
 
 
 def s_threshold_A(model: TwinHiggs) -> Array:
-    """Threshold (2m_ν)² [GeV²] of A, ν̂ν̂̄ → γ̂γ̂ (§3.11)."""
-    return (2.0 * model.m_nu) ** 2
+    """Threshold max(2m_ν, 2m_γ)² [GeV²] of A, ν̂ν̂̄ → γ̂γ̂ (§3.11; m_γ > m_ν for 1 < r < 1 + Δ)."""
+    return (2.0 * jnp.maximum(model.m_nu, model.m_gamma)) ** 2
 
 
 def s_threshold_S(model: TwinHiggs) -> Array:
