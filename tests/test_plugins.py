@@ -108,3 +108,7 @@ def test_gstar_file_reaches_relic_and_point_function(tmp_path, capsys):
     assert "leptogenesis does not use a g_*(T) table" in capsys.readouterr().err
     assert main(["relic", "wimp", "--gstar", str(tmp_path / "missing.txt")]) == 2
     assert "--gstar" in capsys.readouterr().err
+    # the table applied to those commands only: the process default is the Standard Model again
+    from jaxrelic.interface.adapter import _DEFAULT
+
+    assert _DEFAULT["background"] is None

@@ -11,8 +11,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..interface.adapter import _DEFAULT as _DEFAULT_BACKGROUND
-from ..interface.adapter import run_point
+from ..interface.adapter import run_point, using_background
 from ..interface.parameters import ParameterError
 from ..interface.registry import get_model, load_plugin, model_names
 from .cli_common import CLI_OPTIONS, UserError, dumps_json, parse_sets
@@ -157,7 +156,6 @@ def _global_options(argv: list) -> list:
             CLI_OPTIONS["background"] = Background(GStar.from_file(gstar))
         except (OSError, ValueError, IndexError) as e:
             raise UserError(f"--gstar {gstar!r}: cannot read a table of T [GeV], g_*rho, g_*s ({e})") from None
-    _DEFAULT_BACKGROUND["background"] = CLI_OPTIONS["background"]  # every subcommand's solves use it
     return rest
 
 
@@ -180,7 +178,8 @@ def main(argv=None) -> int:
 
     enable_compilation_cache()  # repeated calls skip XLA compilation (JAXRELIC_CACHE_DIR=off disables)
     try:
-        return args.func(args)
+        with using_background(CLI_OPTIONS["background"]):  # --gstar: every solve of this command, then restored
+            return args.func(args)
     except (ParameterError, UserError) as e:
         print(f"jaxrelic: error: {e}", file=sys.stderr)
         return 2
