@@ -20,6 +20,7 @@ subclass into an adapter in a few lines.
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import functools
 import math
@@ -82,7 +83,7 @@ def with_background(func):
     return wrapped
 
 
-class ModelAdapter:
+class ModelAdapter(abc.ABC):
     """Interface of one model to the workflows (subclass and set the class attributes).
 
     Attributes
@@ -112,17 +113,19 @@ class ModelAdapter:
     group_axis: str | None = None
     uses_background: bool = True
 
+    #: Optional ``solve_group(p, background, adjoint) -> dict``: the observables of a group, with
+    #: ``p[group_axis]`` a 1-D array and everything else shared (needed when ``group_axis`` is set).
+    solve_group = None
+    #: Optional ``plot(p, result, summary, path)``: draw ``result`` (``jaxrelic relic --plot``).
+    plot = None
+
+    @abc.abstractmethod
     def solve(self, p: Mapping, background: Background, adjoint: str = "reverse"):
         """The model's solution at one point (pure jnp)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def observables(self, p: Mapping, result) -> dict:
         """``{output: jnp scalar}`` of a solution, with ``"status"`` (pure jnp)."""
-        raise NotImplementedError
-
-    def solve_group(self, p: Mapping, background: Background, adjoint: str = "reverse") -> dict:
-        """Observables of a group: ``p[group_axis]`` a 1-D array, everything else shared."""
-        raise NotImplementedError
 
     def check(self, p: Mapping) -> None:
         """Concrete cross-parameter checks beyond the table (ParameterError); default: the
@@ -137,13 +140,9 @@ class ModelAdapter:
         out["status"] = int(obs["status"])
         return out
 
-    def plot(self, p: Mapping, result, summary: dict, path: str) -> None:
-        """Draw ``result`` to ``path`` (``jaxrelic relic --plot``); None: no plot."""
-        raise NotImplementedError
-
     @property
     def has_plot(self) -> bool:
-        return type(self).plot is not ModelAdapter.plot
+        return self.plot is not None
 
     def continuous(self) -> dict:
         """Parameters that may be free: name → Parameter (complex ones as _abs/_arg)."""
@@ -368,6 +367,8 @@ def grouped_point_function(model, given: Mapping | None = None, free: Sequence[s
     ad = _adapter(model)
     if ad.group_axis is None or ad.group_axis not in tuple(free):
         return None
+    if ad.solve_group is None:
+        raise ParameterError(f"model {ad.name} declares group_axis={ad.group_axis!r} but no solve_group")
     if adjoint not in ("reverse", "forward"):
         raise ParameterError(f"adjoint={adjoint!r} invalid; allowed: reverse, forward")
     bg = _check_background(ad, background)

@@ -390,3 +390,16 @@ def test_dirac_engine_completeness_relations():
     np.testing.assert_allclose(pol_sum, expected, atol=1e-12)
     for e in pols:  # transversality k.ε = 0
         np.testing.assert_allclose(D.minkowski_dot(k, e), 0, atol=1e-12)
+
+
+@pytest.mark.parametrize("r", [0.5, 1.05])
+def test_threshold_A_is_where_sigma_A_opens(r):
+    """s_threshold_A = max(2m_ν, 2m_γ)²: σ_A (ν̂ν̂̄ → γ̂γ̂) vanishes just below it and is positive just
+    above it, also for 1 < r < 1 + Δ where the γ̂γ̂ threshold lies above 4m_ν²."""
+    from jaxrelic.models.twin_higgs import TwinHiggs, s_threshold_A, sigma_A
+
+    m = TwinHiggs(1.0, 0.1, r, 1e-3)
+    s_th = float(s_threshold_A(m))
+    assert s_th == pytest.approx(4.0 * max(1.0, r) ** 2, rel=1e-15)
+    assert float(sigma_A(m, s_th * (1 - 1e-6))) == 0.0
+    assert float(sigma_A(m, s_th * (1 + 1e-3))) > 0.0
